@@ -1,0 +1,132 @@
+"""The Django admin: every model listed, searchable and filterable; actions call services."""
+
+from django.contrib import admin, messages
+
+from incidents.models import (
+    Actor,
+    Article,
+    Country,
+    Evidence,
+    Incident,
+    IncidentActor,
+    IncidentSource,
+    Location,
+    Source,
+)
+from incidents.services import article_requeue, incident_set_status
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain", "scale"]
+    list_filter = ["scale"]
+    search_fields = ["name", "domain", "url"]
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "actor_type", "country"]
+    list_filter = ["actor_type", "country"]
+    search_fields = ["name", "aliases"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "admin1", "admin2", "country", "latitude", "longitude"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "aliases", "admin1", "admin2"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "publisher", "published", "status", "extractor_version", "created_at"]
+    list_filter = ["status", "published", "publisher"]
+    search_fields = ["title", "text", "url"]
+    date_hierarchy = "published"
+    readonly_fields = [
+        "content_hash",
+        "status",
+        "error",
+        "extractor_version",
+        "parse_started_at",
+        "parsed_at",
+    ]
+    autocomplete_fields = ["publisher"]
+    actions = ["requeue"]
+
+    @admin.action(description="Parse the selected articles again")
+    def requeue(self, request, queryset):
+        count = sum(article_requeue(article) for article in queryset)
+        self.message_user(request, f"{count} article(s) queued.", messages.SUCCESS)
+
+
+class IncidentActorInline(admin.TabularInline):
+    model = IncidentActor
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+
+class IncidentSourceInline(admin.TabularInline):
+    model = IncidentSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    raw_id_fields = ["article"]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["field", "start", "end", "text", "confidence"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "start_date",
+        "event_type",
+        "sub_event_type",
+        "country",
+        "admin1",
+        "location_name",
+        "fatalities_best",
+        "status",
+    ]
+    list_filter = ["status", "event_type", "sub_event_type", "country", "date_precision", "is_background"]
+    search_fields = ["summary", "location_name", "admin1", "incident_actors__actor__name"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["country", "location"]
+    raw_id_fields = ["article"]
+    inlines = [IncidentActorInline, IncidentSourceInline, EvidenceInline]
+    actions = ["publish", "reject"]
+
+    @admin.action(description="Publish the selected incidents")
+    def publish(self, request, queryset):
+        count = incident_set_status(queryset, Incident.Status.PUBLISHED)
+        self.message_user(request, f"{count} incident(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Reject the selected incidents")
+    def reject(self, request, queryset):
+        count = incident_set_status(queryset, Incident.Status.REJECTED)
+        self.message_user(request, f"{count} incident(s) rejected.", messages.SUCCESS)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["incident", "field", "start", "end", "text"]
+    list_filter = ["field"]
+    search_fields = ["text"]
+    raw_id_fields = ["incident", "article"]

@@ -1,0 +1,17 @@
+"""JSON errors that say what was wrong, for every API failure."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.ARTICLE_MAX_BYTES / 1_048_576
+        return Response(
+            {"detail": f"The request body is too large; an article may be at most {limit:.0f} MB."},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,126 @@
+from rest_framework import serializers
+
+from incidents.models import Article, Evidence, Incident, IncidentActor
+
+
+class IncidentActorSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="actor.name")
+    actor_type = serializers.CharField(source="actor.actor_type")
+
+    class Meta:
+        model = IncidentActor
+        fields = ["name", "actor_type", "role"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["field", "start", "end", "text", "confidence"]
+
+
+def _count(obj, kind: str) -> dict:
+    return {part: getattr(obj, f"{kind}_{part}") for part in ("low", "best", "high")}
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", allow_null=True)
+    location = serializers.SerializerMethodField()
+    fatalities = serializers.SerializerMethodField()
+    injured = serializers.SerializerMethodField()
+    actors = IncidentActorSerializer(source="incident_actors", many=True, read_only=True)
+    sources = serializers.SerializerMethodField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail")
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "url",
+            "status",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "event_type",
+            "sub_event_type",
+            "country",
+            "admin1",
+            "location",
+            "geo_precision",
+            "fatalities",
+            "injured",
+            "actors",
+            "sources",
+            "summary",
+            "is_background",
+            "confidence",
+            "article",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_location(self, obj: Incident) -> dict:
+        return {
+            "id": obj.location_id,
+            "name": obj.location_name or (obj.location.name if obj.location else ""),
+            "latitude": obj.latitude,
+            "longitude": obj.longitude,
+        }
+
+    def get_fatalities(self, obj: Incident) -> dict:
+        return _count(obj, "fatalities")
+
+    def get_injured(self, obj: Incident) -> dict:
+        return _count(obj, "injured")
+
+    def get_sources(self, obj: Incident) -> list[str]:
+        return [link.source.name for link in obj.incident_sources.all()]
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "evidence"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    publisher = serializers.CharField(source="publisher.name", default="", read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    source_url = serializers.URLField(source="url", read_only=True)
+    incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "title",
+            "source_url",
+            "publisher",
+            "published",
+            "status",
+            "error",
+            "extractor_version",
+            "content_hash",
+            "created_at",
+            "parsed_at",
+            "incidents",
+        ]
+
+
+class ArticleUploadSerializer(serializers.Serializer):
+    """An upload: `text` or `file`, with the publication date and optional metadata."""
+
+    text = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    file = serializers.FileField(required=False, allow_empty_file=True)
+    published = serializers.DateField()
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+
+    def validate(self, attrs):
+        has_text = "text" in attrs
+        has_file = attrs.get("file") is not None
+        if has_text == has_file:
+            raise serializers.ValidationError("Send the article as `text` or as `file` (one of them).")
+        return attrs

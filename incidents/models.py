@@ -1,0 +1,299 @@
+"""The incident database: reference data, articles, and the incidents drafted from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country; loaded as reference data."""
+
+    code = models.CharField("ISO 3166-1 alpha-2", max_length=2, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    demonyms = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    """A publisher of articles, or an organisation an article cites for its figures."""
+
+    class Scale(models.TextChoices):
+        LOCAL = "local", "Local"
+        NATIONAL = "national", "National"
+        REGIONAL = "regional", "Regional"
+        INTERNATIONAL = "international", "International"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    url = models.URLField(blank=True)
+    domain = models.CharField(max_length=200, blank=True, db_index=True)
+    scale = models.CharField(max_length=20, choices=Scale.choices, default=Scale.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Actor(models.Model):
+    """A named party to incidents, with the aliases the news uses for it."""
+
+    ActorType = models.TextChoices("ActorType", [(key, label) for key, label in ACTOR_TYPES.items()])
+
+    name = models.CharField(max_length=200, unique=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other names, one per list item.")
+    actor_type = models.CharField(max_length=30, choices=ActorType.choices)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    """A place incidents happen in, curated by analysts."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", "Town, village or site"
+        ADMIN1 = "admin1", "First-level division"
+        ADMIN2 = "admin2", "Second-level division"
+        ADMIN3 = "admin3", "Third-level division"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PLACE)
+    aliases = models.JSONField(default=list, blank=True, help_text="Other spellings, one per list item.")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT)
+    admin1 = models.CharField(max_length=200, blank=True)
+    admin2 = models.CharField(max_length=200, blank=True)
+    admin3 = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["country", "admin1", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country", "admin1", "admin2"], name="location_unique_place"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.name, self.admin1, self.country_id]
+        return ", ".join(p for p in parts if p)
+
+
+class Article(models.Model):
+    """An uploaded news article; the worker drafts incidents from its text."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        PARSED = "parsed", "Parsed"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    original_file = models.FileField(upload_to="articles/%Y/%m/", blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    publisher = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    published = models.DateField("publication date")
+    content_hash = models.CharField(
+        "SHA-256 of the normalised text", max_length=64, unique=True, editable=False
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    error = models.TextField(blank=True)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    parse_started_at = models.DateTimeField(null=True, blank=True)
+    parsed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or f"Article {self.pk}"
+
+
+_VALID_PAIRS = Q()
+for _sub, _event in SUB_EVENT_TYPES.items():
+    _VALID_PAIRS |= Q(event_type=_event, sub_event_type=_sub)
+
+
+class Incident(models.Model):
+    """One coded event: what happened, when, where, to whom, and how many were hurt."""
+
+    EventType = models.TextChoices("EventType", [(name, name) for name in EVENT_TYPES])
+    SubEventType = models.TextChoices("SubEventType", [(name, name) for name in SUB_EVENT_TYPES])
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        WEEK = "week", "Week"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    class GeoPrecision(models.TextChoices):
+        EXACT = "exact", "Exact place"
+        NEAR = "near", "Near a place"
+        REGION = "region", "Region only"
+        COUNTRY = "country", "Country only"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEWED = "reviewed", "Reviewed"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    # Position among the drafts of its article: re-parsing replaces drafts, never duplicates them.
+    sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    start_date = models.DateField(null=True, blank=True, db_index=True)
+    end_date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
+    sub_event_type = models.CharField(max_length=50, choices=SubEventType.choices)
+    country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
+    admin1 = models.CharField(max_length=200, blank=True)
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
+    location_name = models.CharField("place as named", max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geo_precision = models.CharField(max_length=10, choices=GeoPrecision.choices, default=GeoPrecision.EXACT)
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_best = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    injured_low = models.PositiveIntegerField(null=True, blank=True)
+    injured_best = models.PositiveIntegerField(null=True, blank=True)
+    injured_high = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    is_background = models.BooleanField(
+        default=False, help_text="An older incident the article recalls in passing."
+    )
+    confidence = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
+    sources = models.ManyToManyField(Source, through="IncidentSource", related_name="incidents")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_VALID_PAIRS, name="incident_valid_event_pair"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="incident_end_after_start",
+            ),
+            models.UniqueConstraint(fields=["article", "sequence"], name="incident_unique_draft_per_article"),
+        ]
+        indexes = [models.Index(fields=["country", "start_date"])]
+
+    def __str__(self) -> str:
+        where = self.location_name or self.admin1 or (self.country_id or "")
+        return f"{self.start_date or '?'} {self.sub_event_type} {where}".strip()
+
+    def clean(self) -> None:
+        if SUB_EVENT_TYPES.get(self.sub_event_type) != self.event_type:
+            raise ValidationError(
+                {"sub_event_type": f"“{self.sub_event_type}” is not a sub-event type of “{self.event_type}”."}
+            )
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date is before the start date."})
+        for kind in ("fatalities", "injured"):
+            low, best, high = (getattr(self, f"{kind}_{part}") for part in ("low", "best", "high"))
+            if low is not None and high is not None and low > high:
+                raise ValidationError({f"{kind}_low": f"The low {kind} figure is above the high one."})
+            # "over 120" is stored as low 121, best 120: best may sit one under low by design.
+            if best is not None and (
+                (high is not None and best > high) or (low is not None and best < low - 1)
+            ):
+                raise ValidationError({f"{kind}_best": f"The best {kind} figure is outside low–high."})
+
+
+class IncidentActor(models.Model):
+    class Role(models.TextChoices):
+        ACTOR1 = "actor1", "Perpetrator (actor 1)"
+        ACTOR2 = "actor2", "Target (actor 2)"
+        ASSOCIATED = "associated", "Associated"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="incident_actors")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="incident_roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "actor", "role"], name="incident_actor_unique_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class IncidentSource(models.Model):
+    """Who reported an incident: the article's publisher or an organisation it cites."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="incident_sources")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_citations")
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "source"], name="incident_source_unique")]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class Evidence(models.Model):
+    """The span of an article's text that supports one drafted field of an incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="evidence")
+    field = models.CharField(max_length=40)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["incident", "start"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="evidence_span_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.text[:60]}"

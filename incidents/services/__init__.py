@@ -1,0 +1,28 @@
+"""Every write to the database goes through these functions.
+
+The API, the analyst views, the admin and the Celery tasks all call them, so the rules
+(validation, idempotency, what a re-parse may replace) live in one place.
+"""
+
+from incidents.services.articles import (
+    ArticleRejected,
+    IngestResult,
+    TransientParseError,
+    article_ingest,
+    article_parse,
+    article_requeue,
+)
+from incidents.services.incidents import incident_set_status, incident_update
+from incidents.services.knowledge import knowledge_load
+
+__all__ = [
+    "ArticleRejected",
+    "IngestResult",
+    "TransientParseError",
+    "article_ingest",
+    "article_parse",
+    "article_requeue",
+    "incident_set_status",
+    "incident_update",
+    "knowledge_load",
+]

@@ -1,0 +1,189 @@
+"""Articles: ingest an upload, parse it into draft incidents, queue it again."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from incidents import extraction
+from incidents.models import Article, Source
+from incidents.services.drafts import drafts_save
+from incidents.services.knowledge import knowledge_load
+from incidents.services.uploads import UploadError, clean_text, content_hash, decode_upload
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died mid-parse.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+class ArticleRejected(ValueError):
+    """The upload was refused; nothing was stored. `too_large` selects HTTP 413."""
+
+    def __init__(self, message: str, *, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.too_large = too_large
+
+
+class TransientParseError(RuntimeError):
+    """The database went away mid-parse; the claim was released and a retry is safe."""
+
+
+@dataclass
+class IngestResult:
+    article: Article
+    created: bool
+
+
+def article_ingest(
+    *,
+    published: date,
+    text: str | None = None,
+    file_name: str = "",
+    file_data: bytes | None = None,
+    title: str = "",
+    url: str = "",
+    publisher: str = "",
+    user=None,
+    enqueue: bool = True,
+) -> IngestResult:
+    """Store an article once (by the hash of its normalised text) and queue it for parsing.
+
+    Exactly one of `text` and `file_data` is given. Everything is checked before anything
+    is written, so a refused upload leaves no trace. `enqueue=False` leaves the parse to
+    the caller (the `ingest --sync` command).
+    """
+    max_bytes = settings.ARTICLE_MAX_BYTES
+    if (text is None) == (file_data is None):
+        raise ArticleRejected("Give the article either as text or as a file, not both and not neither.")
+    if file_data is not None:
+        try:
+            file_title, raw = decode_upload(file_name, file_data, max_bytes)
+        except UploadError as exc:
+            raise ArticleRejected(str(exc), too_large=exc.too_large) from None
+        title = title or file_title
+    else:
+        raw = text or ""
+        if len(raw.encode("utf-8")) > max_bytes:
+            raise ArticleRejected(
+                f"The text is over the {max_bytes / 1_048_576:.0f} MB limit.", too_large=True
+            )
+        if "\x00" in raw:
+            raise ArticleRejected("The text contains NUL characters; paste plain text.")
+    body = clean_text(raw)
+    if not body:
+        raise ArticleRejected("The article is empty: there is no text to parse.")
+    if not isinstance(published, date):
+        raise ArticleRejected("The publication date is required.")
+    digest = content_hash(body)
+
+    with transaction.atomic():
+        source = _publisher(publisher)
+        article, created = Article.objects.get_or_create(
+            content_hash=digest,
+            defaults={
+                "title": (title or _first_line(body))[:500],
+                "text": body,
+                "url": url,
+                "publisher": source,
+                "published": published,
+                "uploaded_by": user if getattr(user, "is_authenticated", False) else None,
+            },
+        )
+        if created:
+            if file_data is not None:
+                article.original_file.save(file_name, ContentFile(file_data), save=True)
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(article.pk))
+    return IngestResult(article=article, created=created)
+
+
+def article_requeue(article: Article) -> bool:
+    """Queue a failed or parsed article again; its unreviewed drafts are then replaced."""
+    with transaction.atomic():
+        updated = (
+            Article.objects.filter(pk=article.pk)
+            .exclude(status=Article.Status.PROCESSING)
+            .update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
+        )
+        if updated:
+            transaction.on_commit(lambda: _enqueue(article.pk))
+    article.refresh_from_db()
+    return bool(updated)
+
+
+def article_parse(article_id: int) -> str:
+    """Claim the article, extract drafts outside any transaction, write them in one.
+
+    Returns "parsed", "failed" or "skipped" (another worker holds it, or it is done).
+    Safe to run twice: the claim is a conditional update, and the drafts of an article
+    are replaced rather than added to.
+    """
+    now = timezone.now()
+    claimable = Q(status=Article.Status.QUEUED) | Q(
+        status=Article.Status.PROCESSING, parse_started_at__lt=now - STALE_CLAIM
+    )
+    claimed = Article.objects.filter(claimable, pk=article_id).update(
+        status=Article.Status.PROCESSING, parse_started_at=now, error="", updated_at=now
+    )
+    if not claimed:
+        return "skipped"
+    try:
+        article = Article.objects.select_related("publisher").get(pk=article_id)
+        knowledge = knowledge_load()
+        drafts = extraction.extract(article.text, article.published, knowledge, title=article.title)
+        with transaction.atomic():
+            drafts_save(article, drafts)
+            Article.objects.filter(pk=article_id).update(
+                status=Article.Status.PARSED,
+                extractor_version=extraction.EXTRACTOR_VERSION,
+                parsed_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+        return "parsed"
+    except (OperationalError, InterfaceError) as exc:
+        _release_claim(article_id)
+        raise TransientParseError(f"database unavailable: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - any other failure is recorded on the article
+        logger.exception("parsing article %s failed", article_id)
+        reason = f"{type(exc).__name__}: {exc}"[:2000]
+        Article.objects.filter(pk=article_id).update(
+            status=Article.Status.FAILED, error=reason, updated_at=timezone.now()
+        )
+        return "failed"
+
+
+def _release_claim(article_id: int) -> None:
+    try:
+        Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING).update(
+            status=Article.Status.QUEUED, parse_started_at=None
+        )
+    except DatabaseError:
+        logger.warning(
+            "could not release the claim on article %s; it expires after %s", article_id, STALE_CLAIM
+        )
+
+
+def _enqueue(article_id: int) -> None:
+    from incidents.tasks import parse_article
+
+    parse_article.delay(article_id)
+
+
+def _publisher(name: str) -> Source | None:
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    source = Source.objects.filter(name__iexact=name).first()
+    return source or Source.objects.create(name=name[:200])
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip()[:200]

@@ -1,0 +1,119 @@
+"""Shared fixtures: the seed article, an analyst, an API client with a token, a real worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_PATH = SHARED / "seed" / "mehr-2022-01-daesh-iraq-syria.txt"
+SEED_PUBLISHED = dt.date(2022, 1, 23)
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED_PATH.is_file():
+        pytest.skip(f"the seed article is not at {SEED_PATH} (../shared is absent in a user's clone)")
+    return SEED_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def reference_data(db):
+    """The shipped countries, places and actors, loaded as `make run` loads them."""
+    from django.core.management import call_command
+
+    call_command("load_reference", stdout=io.StringIO())
+
+
+@pytest.fixture
+def analyst(db, django_user_model):
+    return django_user_model.objects.create_user("ana", password="a-long-test-password", is_staff=True)
+
+
+@pytest.fixture
+def api_client(analyst):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    token = Token.objects.create(user=analyst)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _database_url_for_worker() -> str:
+    """The URL of the test database pytest-django created, for a separate worker process."""
+    from django.db import connection
+
+    cfg = connection.settings_dict
+    if cfg["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{cfg['NAME']}"
+    user = cfg.get("USER") or ""
+    password = f":{cfg['PASSWORD']}" if cfg.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    host = cfg.get("HOST") or "localhost"
+    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{cfg['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` process on the test database, on a queue of its own."""
+    from config.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_worker(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DB_CONN_MAX_AGE": "0",
+    }
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")  # noqa: SIM115 - open for the worker's whole life
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency=1",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the worker exited at start:\n{log_path.read_text()}")
+        if " ready." in log_path.read_text():
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"the worker did not become ready:\n{log_path.read_text()}")
+    yield proc
+    app.conf.task_default_queue = previous_queue
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -1,0 +1,133 @@
+"""Parsing an article into drafts: the seed's two incidents, idempotency, claims and failures."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from incidents import extraction
+from incidents.models import Article, Evidence, Incident
+from incidents.services import article_ingest, article_parse, article_requeue
+from tests.conftest import SEED_PUBLISHED
+
+pytestmark = pytest.mark.django_db
+
+
+def _ingest(text: str, published=SEED_PUBLISHED, publisher="Mehr News Agency") -> Article:
+    return article_ingest(published=published, text=text, publisher=publisher, enqueue=False).article
+
+
+def _incident_in(article: Article, country: str) -> Incident:
+    matches = [i for i in article.incidents.filter(is_background=False) if i.country_id == country]
+    assert len(matches) == 1, f"expected one primary incident in {country}, got {matches}"
+    return matches[0]
+
+
+def _actors(incident: Incident, role: str) -> set[str]:
+    return {link.actor.name for link in incident.incident_actors.filter(role=role)}
+
+
+def test_seed_article_yields_its_two_incidents(reference_data, seed_text):
+    article = _ingest(seed_text)
+    assert article_parse(article.pk) == "parsed"
+    article.refresh_from_db()
+    assert article.status == Article.Status.PARSED
+    assert article.extractor_version == extraction.EXTRACTOR_VERSION
+
+    iraq = _incident_in(article, "IQ")
+    assert iraq.start_date == dt.date(2022, 1, 21)
+    assert iraq.admin1 == "Diyala"
+    assert "Adhim" in iraq.location_name or "Azim" in iraq.location_name
+    assert (iraq.event_type, iraq.sub_event_type) == ("Battles", "Armed clash")
+    assert iraq.fatalities_best == 11
+    assert "Islamic State" in _actors(iraq, "actor1")
+    assert "Military Forces of Iraq" in _actors(iraq, "actor2")
+
+    syria = _incident_in(article, "SY")
+    assert syria.start_date == dt.date(2022, 1, 20)
+    assert syria.end_date == dt.date(2022, 1, 23)
+    assert "Hasak" in syria.admin1
+    assert (syria.event_type, syria.sub_event_type) == ("Battles", "Armed clash")
+    assert syria.fatalities_best == 120 and syria.fatalities_low == 121
+    assert "Islamic State" in _actors(syria, "actor1")
+    assert "Syrian Democratic Forces" in _actors(syria, "actor2")
+    sources = {link.source.name for link in syria.incident_sources.all()}
+    assert "Syrian Observatory for Human Rights" in sources
+    assert "Mehr News Agency" in sources
+
+    for incident in (iraq, syria):
+        fields = set(incident.evidence.values_list("field", flat=True))
+        assert {"date", "event_type", "location", "fatalities"} <= fields
+        for ev in incident.evidence.all():
+            assert article.text[ev.start : ev.end] == ev.text
+
+
+def test_parsing_twice_never_duplicates(reference_data, seed_text, django_capture_on_commit_callbacks):
+    article = _ingest(seed_text)
+    article_parse(article.pk)
+    first = sorted(Incident.objects.values_list("sequence", "start_date", "country_id"))
+    evidence_count = Evidence.objects.count()
+    with django_capture_on_commit_callbacks(execute=False):
+        assert article_requeue(article)
+    assert article_parse(article.pk) == "parsed"
+    assert sorted(Incident.objects.values_list("sequence", "start_date", "country_id")) == first
+    assert Evidence.objects.count() == evidence_count
+    # A delivery of the same task after it finished is a no-op.
+    assert article_parse(article.pk) == "skipped"
+    assert Incident.objects.count() == len(first)
+
+
+def test_reparse_keeps_reviewed_incidents(reference_data, seed_text, django_capture_on_commit_callbacks):
+    article = _ingest(seed_text)
+    article_parse(article.pk)
+    reviewed = article.incidents.order_by("sequence").first()
+    reviewed.status = Incident.Status.REVIEWED
+    reviewed.fatalities_best = 12
+    reviewed.save()
+    total = article.incidents.count()
+    with django_capture_on_commit_callbacks(execute=False):
+        article_requeue(article)
+    article_parse(article.pk)
+    reviewed.refresh_from_db()
+    assert reviewed.status == Incident.Status.REVIEWED
+    assert reviewed.fatalities_best == 12
+    assert article.incidents.count() == total
+
+
+def test_an_article_claimed_by_another_worker_is_skipped(reference_data):
+    article = _ingest("Gunmen killed two police officers in Kirkuk on Monday.")
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PROCESSING, parse_started_at=timezone.now()
+    )
+    assert article_parse(article.pk) == "skipped"
+    assert not Incident.objects.exists()
+
+
+def test_a_stale_claim_is_taken_over(reference_data):
+    article = _ingest("Gunmen killed two police officers in Kirkuk on Monday.", published=dt.date(2023, 3, 8))
+    stale = timezone.now() - dt.timedelta(hours=2)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PROCESSING, parse_started_at=stale)
+    assert article_parse(article.pk) == "parsed"
+
+
+def test_a_crash_marks_the_article_failed_with_the_reason(reference_data, monkeypatch):
+    article = _ingest("Gunmen killed two police officers in Kirkuk on Monday.")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("extractor exploded on purpose")
+
+    monkeypatch.setattr(extraction, "extract", crash)
+    assert article_parse(article.pk) == "failed"
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert "extractor exploded on purpose" in article.error
+    assert not Incident.objects.exists()
+
+
+def test_text_without_incident_parses_to_nothing(reference_data):
+    article = _ingest(
+        "The central bank kept interest rates unchanged on Thursday, citing steady inflation.",
+        publisher="Business Wire",
+    )
+    assert article_parse(article.pk) == "parsed"
+    assert not Incident.objects.exists()
