@@ -17,6 +17,7 @@ class Country(models.Model):
     name = models.CharField(max_length=100, unique=True)
     aliases = models.JSONField(default=list, blank=True)
     demonyms = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +58,7 @@ class Actor(models.Model):
     aliases = models.JSONField(default=list, blank=True, help_text="Other names, one per list item.")
     actor_type = models.CharField(max_length=30, choices=ActorType.choices)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -83,6 +85,7 @@ class Location(models.Model):
     admin3 = models.CharField(max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["country", "admin1", "name"]

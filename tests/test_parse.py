@@ -131,3 +131,19 @@ def test_text_without_incident_parses_to_nothing(reference_data):
     )
     assert article_parse(article.pk) == "parsed"
     assert not Incident.objects.exists()
+
+
+def test_an_alias_an_analyst_adds_is_used_by_the_next_parse(reference_data):
+    from incidents.models import Actor
+
+    text = "Fighters of the Jaish al-Fath al-Jadid killed four soldiers in Kirkuk on Monday."
+    first = _ingest(text, published=dt.date(2023, 3, 8))
+    article_parse(first.pk)
+    assert "Islamic State" not in _actors(first.incidents.get(), "actor1")
+
+    actor = Actor.objects.get(name="Islamic State")
+    actor.aliases = [*actor.aliases, "Jaish al-Fath al-Jadid"]
+    actor.save()
+    second = _ingest(text + " The group said it would strike again.", published=dt.date(2023, 3, 8))
+    article_parse(second.pk)
+    assert "Islamic State" in _actors(second.incidents.get(), "actor1")

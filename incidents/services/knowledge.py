@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import threading
+
+from django.db.models import Count, Max
+
 from incidents.extraction.types import ActorEntry, CountryEntry, Knowledge, PlaceEntry
 from incidents.models import Actor, Country, Location
+
+_cache_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever a country, location or actor is added, edited or deleted."""
+    return tuple(
+        tuple(model.objects.aggregate(n=Count("pk"), t=Max("updated_at")).values())
+        for model in (Country, Location, Actor)
+    )
 
 
 def knowledge_load() -> Knowledge:
     """Countries, curated locations and actors with their aliases, as extractor input.
 
-    Read fresh for every parse so an alias an analyst adds is used by the next one.
+    The worker keeps the last Knowledge (and so the extractor's index built on it) while the
+    tables are unchanged; an alias an analyst adds changes the fingerprint, so the next parse
+    reads the tables again and uses it.
     """
+    fingerprint = _fingerprint()
+    with _cache_lock:
+        if _cache.get("fingerprint") == fingerprint:
+            return _cache["knowledge"]  # type: ignore[return-value]
+    knowledge = _read_knowledge()
+    with _cache_lock:
+        _cache.update(fingerprint=fingerprint, knowledge=knowledge)
+    return knowledge
+
+
+def _read_knowledge() -> Knowledge:
     countries = [
         CountryEntry(code=c.code, name=c.name, aliases=tuple(c.aliases), demonyms=tuple(c.demonyms))
         for c in Country.objects.all()

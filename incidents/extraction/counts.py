@@ -1,0 +1,246 @@
+"""Casualty figures: how many were killed or injured, as low/best/high.
+
+Only numbers grammatically tied to a death or injury word count; prisoners,
+displaced people, arrests and crowd sizes do not. Vague quantities follow fixed
+rules: "dozens" -> 24, "scores" -> 40, "hundreds" -> 200, "several" -> 3,
+"a number of" -> unknown (vague).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .types import Count
+
+UNITS = {
+    "zero": 0,
+    "no": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "single": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "both": 2,
+    "couple": 2,
+}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+VAGUE = {
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
+    "thousands": 2000,
+    "several": 3,
+    "many": None,
+    "some": None,
+    "number": None,
+    "unknown": None,
+    "unspecified": None,
+    "few": 3,
+}
+
+_NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)"  # noqa: E501
+NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*(?:\s+of)?"  # noqa: E501
+DEATH = r"(?:killed|dead|died|dies|slain|murdered|executed|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|decapitated|hanged|lynched|fatalit(?:y|ies)|deaths?|bodies|corpses|perished)"  # noqa: E501
+HURT = r"(?:injured|wounded|hurt|injuries|injuring|wounding|hospitali[sz]ed)"
+_STOP = rf"(?:and|or|were|was|are|is|had|have|has|{_NUMWORD}|{DEATH}|{HURT}|killing|injuring|wounding)\b"
+NOUN = rf"(?:(?!{_STOP})[A-Za-z'\u2019-]+,?\s+){{0,4}}?"
+BE = r"(?P<be>(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|reportedly|also|later|all|allegedly|been|being|confirmed|reported|found|left|shot\s+and|\w+ly)\s+)*)"  # noqa: E501
+
+_PATTERNS = {
+    "fatalities": [
+        re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{DEATH})\b", re.I),
+        re.compile(
+            rf"\b(?:killing|killed|kill|kills|claimed\s+the\s+lives\s+of|left|leaving|execut\w+|shot\s+dead|beheaded|hanged)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",
+            re.I,
+        ),
+        re.compile(
+            rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
+            re.I,
+        ),
+        re.compile(rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies)\b", re.I),
+    ],
+    "injured": [
+        re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{HURT})\b", re.I),
+        re.compile(
+            rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|injure|wound)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",
+            re.I,
+        ),
+    ],
+}
+PERPS = re.compile(
+    r"\b(?:bombers?|gunm[ae]n|militants?|attackers?|assailants?|terrorists?|insurgents?|forces|troops|army|police|group|rebels?|fighters?|men|strikes?|attacks?|blasts?|explosions?|bombings?|clashes|fighting|violence|shelling)\b",
+    re.I,
+)
+NOT_VICTIMS = re.compile(
+    r"\b(?:prisoners?|inmates?|displaced|refugees|arrest\w*|detain\w*|protesters?|demonstrators?|people\s+took|members|families|homes|houses|years?|months?|days?|hours?|minutes?|times|percent|per\s+cent|km|kilometers?|miles?|meters?|metres?|dollars?|tons?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class CountMention:
+    field: str  # "fatalities" or "injured"
+    count: Count
+    start: int
+    end: int
+    text: str
+
+
+def parse_number(phrase: str) -> Count | None:
+    """'over 120' -> Count(121, 120, None); 'three thousand' -> 3000; 'dozens' -> vague 24."""
+    p = phrase.lower().replace("-", " ").strip()
+    mod = ""
+    m = re.match(
+        r"(at least|more than|over|some|about|around|nearly|almost|approximately|up to|as many as|less than|fewer than|another|a further|the)\s+",  # noqa: E501
+        p,
+    )
+    if m:
+        mod, p = m.group(1), p[m.end() :]
+    p = re.sub(r"\s+of$", "", p)
+    words = p.split()
+    if not words:
+        return None
+    total, current, vague, seen = 0, 0, False, False
+    for w in words:
+        w = w.replace(",", "")
+        if w == "and":
+            continue
+        if re.fullmatch(r"\d+(?:\.\d+)?", w):
+            current += int(float(w))
+            seen = True
+        elif w in UNITS:
+            if w in ("a", "an") and len(words) > 1:
+                current += 1 if words[-1] not in ("number", "few") else 0
+                continue
+            current += UNITS[w] if w != "dozen" else 0
+            if w == "dozen":
+                current = max(current, 1) * 12
+            seen = True
+        elif w in SCALES:
+            current = max(current, 1) * SCALES[w]
+            if SCALES[w] >= 1000:
+                total, current = total + current, 0
+            seen = True
+        elif w in VAGUE:
+            vague = True
+            v = VAGUE[w]
+            if v is None:
+                return Count(None, None, None, vague=True)
+            current += v
+            seen = True
+        else:
+            return None
+    if not seen:
+        return None
+    n = total + current
+    if vague:
+        return Count(None, n, None, vague=True)
+    if mod in ("more than", "over"):
+        return Count(n + 1, n, None)
+    if mod == "at least":
+        return Count(n, n, None)
+    if mod in ("up to", "as many as", "less than", "fewer than"):
+        return Count(None, n, n)
+    if mod in ("about", "around", "nearly", "almost", "approximately", "some"):
+        return Count(None, n, None)
+    return Count(n, n, n)
+
+
+_OBJECT = re.compile(rf"\s+(?:at\s+least\s+|the\s+|an?\s+|{_NUMWORD}\b)", re.I)
+_INCLUDING = re.compile(r",\s*(?:including|among\s+them|among\s+whom)\b[^,]{0,80},", re.I)
+_AND_MORE = re.compile(
+    rf"^\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}",
+    re.I,
+)
+
+
+def find_counts(text: str, offset: int = 0) -> list[CountMention]:
+    """Death and injury figures in one sentence, with "three soldiers and two civilians" summed."""
+    out: list[CountMention] = []
+    # ", including the ten assailants," is a part of the toll already counted: blank it, keeping offsets
+    text = _INCLUDING.sub(lambda m: " " * len(m.group()), text)
+    for field, patterns in _PATTERNS.items():
+        spans: list[tuple[int, int]] = []
+        for rx in patterns:
+            for m in rx.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in spans):
+                    continue
+                noun = m.groupdict().get("noun") or ""
+                if NOT_VICTIMS.search(noun) or NOT_VICTIMS.match(text[m.end("n") : m.end("n") + 12].strip()):
+                    continue
+                if (
+                    "be" in m.groupdict()
+                    and not m.group("be")
+                    and PERPS.search(noun)
+                    and _OBJECT.match(text[m.end() :])
+                ):
+                    continue  # "a suicide bomber killed 12 ..." names the killer, not the dead
+                c = parse_number(m.group("n"))
+                if c is None:
+                    continue
+                if c.best and 1900 <= c.best <= 2100 and "," not in m.group("n"):
+                    continue  # a year, not a toll
+                c = _sum_conjoined(text, m, c)
+                if rx is patterns[1]:
+                    more = _AND_MORE.match(text[m.end("n") :])
+                    extra = parse_number(more.group("n")) if more else None
+                    if extra and extra.best and not extra.vague and c.best is not None:
+                        c = Count(
+                            None if c.low is None else c.low + extra.best,
+                            c.best + extra.best,
+                            None if c.high is None else c.high + extra.best,
+                        )
+                spans.append((m.start(), m.end()))
+                out.append(CountMention(field, c, offset + m.start("n"), offset + m.end(), m.group().strip()))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+_CONJ = re.compile(rf"\b(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{1,3}}?(?:and|,)\s+$", re.I)
+
+
+def _sum_conjoined(text: str, m: re.Match, c: Count) -> Count:
+    """Add "three soldiers and" before "two civilians were killed"."""
+    before = text[max(0, m.start() - 60) : m.start()]
+    k = _CONJ.search(before)
+    if not k or c.best is None:
+        return c
+    if re.search(r"(?:kill\w*|injur\w*|wound\w*|leaving|left)\s+(?:at\s+least\s+)?$", before[: k.start()]):
+        return c  # "killing 5 people and injuring 20": a different figure
+    extra = parse_number(k.group("n"))
+    if not extra or extra.best is None or extra.vague:
+        return c
+    add = extra.best
+    return Count(
+        None if c.low is None else c.low + add,
+        c.best + add,
+        None if c.high is None else c.high + add,
+        c.vague,
+    )

@@ -1,0 +1,164 @@
+"""Dates written in news text, resolved against the publication date.
+
+News reports recent events, so a bare weekday or "January 21" means the most
+recent such day on or before publication.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .counts import UNITS
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+ORDINALS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+
+_M = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"  # noqa: E501
+_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+{_M}(?:,?\s+(\d{{4}}))?\b", re.I)
+_MDY = re.compile(rf"\b{_M}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_PART_MONTH = re.compile(
+    rf"\b(early|mid|late|end of|beginning of|the end of)[\s-]+{_M}(?:\s+(\d{{4}}))?\b", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b(?:in|during|since|of)\s+{_M}(?:\s+(\d{{4}})|\s+(last|this)\s+year)?\b", re.I)
+_WEEKDAY = re.compile(
+    r"\b(?:(last|this|on|early|late|since)\s+)?(?:the\s+)?(?:early\s+hours\s+of\s+|night\s+of\s+|morning\s+of\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(night|morning|evening|afternoon))?\b",
+    re.I,
+)
+_REL = re.compile(
+    r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|last night|(\w+) days? ago|a week (?:ago|earlier)|last week|(\w+) consecutive day|(\w+) straight day)\b",  # noqa: E501
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b")
+_LAST_YEAR = re.compile(r"\blast year\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start_date: date
+    end_date: date
+    precision: str  # "day", "week", "month", "year"
+    start: int  # char span in the text
+    end: int
+    text: str
+
+
+def _recent(published: date, month: int, day: int, year: int | None) -> date | None:
+    """The date with that month/day: in `year`, or the most recent one not after publication (+2 days grace)."""  # noqa: E501
+    try:
+        if year:
+            return date(year, month, day)
+        d = date(published.year, month, day)
+        if d > published + timedelta(days=2):
+            d = date(published.year - 1, month, day)
+        return d
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]:
+    """All date mentions in `text`, in order of appearance."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(m: re.Match, a: date, b: date, precision: str) -> None:
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        if a > published + timedelta(days=2) or a.year < 1900:
+            return
+        taken.append((m.start(), m.end()))
+        out.append(DateMention(a, b, precision, offset + m.start(), offset + m.end(), m.group()))
+
+    for m in _PART_MONTH.finditer(text):
+        month = MONTHS[m.group(2).lower().rstrip(".")]
+        year = int(m.group(3)) if m.group(3) else None
+        first = _recent(published, month, 1, year)
+        if not first:
+            continue
+        last = first.replace(day=calendar.monthrange(first.year, month)[1])
+        part = m.group(1).lower()
+        if part == "early" or "beginning" in part:
+            a, b = first, first + timedelta(days=10)
+        elif part == "mid":
+            a, b = first + timedelta(days=9), first + timedelta(days=20)
+        else:
+            a, b = first + timedelta(days=14), last
+        add(m, a, min(b, published), "month")
+    for rx, dm in ((_DMY, True), (_MDY, False)):
+        for m in rx.finditer(text):
+            dd, mon = (m.group(1), m.group(2)) if dm else (m.group(2), m.group(1))
+            month = MONTHS.get(mon.lower().rstrip("."))
+            if not month or (mon.lower() == "may" and not dm and not m.group(3) and not mon[0].isupper()):
+                continue
+            d = _recent(published, month, int(dd), int(m.group(3)) if m.group(3) else None)
+            if d:
+                add(m, d, d, "day")
+    for m in _MONTH_YEAR.finditer(text):
+        month = MONTHS[m.group(1).lower().rstrip(".")]
+        if m.group(1).lower() == "may" and not m.group(1)[0].isupper():
+            continue
+        if m.group(2):
+            year = int(m.group(2))
+        elif m.group(3) and m.group(3).lower() == "last":
+            year = published.year - 1
+        else:
+            year = published.year if month <= published.month else published.year - 1
+        first = date(year, month, 1)
+        last = first.replace(day=calendar.monthrange(year, month)[1])
+        add(m, first, min(last, max(first, published)), "month")
+    for m in _WEEKDAY.finditer(text):
+        wd = WEEKDAYS[m.group(2).lower()]
+        back = (published.weekday() - wd) % 7
+        if (m.group(1) or "").lower() == "last" and back == 0:
+            back = 7
+        d = published - timedelta(days=back)
+        add(m, d, d, "day")
+    for m in _REL.finditer(text):
+        w = m.group(1).lower()
+        if w == "yesterday" or w == "last night":
+            d = published - timedelta(days=1)
+            add(m, d, d, "day")
+        elif w in ("today", "tonight") or w.startswith("this"):
+            add(m, published, published, "day")
+        elif m.group(2):
+            n = _num(m.group(2))
+            if n:
+                d = published - timedelta(days=n)
+                add(m, d, d, "day")
+        elif w.startswith("a week") or w == "last week":
+            d = published - timedelta(days=7)
+            add(m, d, d + timedelta(days=6), "week")
+        elif m.group(3) or m.group(4):
+            n = ORDINALS.get((m.group(3) or m.group(4)).lower())
+            if n:
+                add(m, published - timedelta(days=n - 1), published, "day")
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1))
+        add(m, date(y, 1, 1), min(date(y, 12, 31), published), "year")
+    for m in _LAST_YEAR.finditer(text):
+        y = published.year - 1
+        add(m, date(y, 1, 1), date(y, 12, 31), "year")
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+def _num(word: str) -> int | None:
+    w = word.lower()
+    if w.isdigit():
+        return int(w)
+    return UNITS.get(w)

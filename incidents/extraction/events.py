@@ -1,0 +1,219 @@
+"""ACLED event type and sub-event type from cue words.
+
+The main event of a report is usually named first, so the earliest cue of the
+first event sentence picks the family; the rest of the incident text refines
+the sub-event (a bombing that was a suicide attack, a protest that was dispersed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _rx(words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + words + r")", re.I)
+
+
+SUICIDE = _rx(
+    r"suicide\s+(?:bomb|attack|car|vest|blast|truck)|self-detonat|suicide\s+bombers?|blew\s+(?:himself|herself|themselves)\s+up|explosives?-laden\s+vehicle|VBIED"
+)
+AIR = _rx(
+    r"air\s*strikes?|aircraft|air\s+force|(?:jets|planes|helicopters?)\s+(?:bombed|struck|fired|attacked|hit)|airstrikes?|air\s+raids?|drone\s+(?:strike|attack)s?|warplanes?|fighter\s+jets?|aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|bombed\s+by\s+(?:aircraft|jets|planes)|drones?\b"
+)
+SHELL = _rx(r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard")
+IED = _rx(
+    r"IEDs?\b|improvised\s+explosive|roadside\s+bomb|car\s+bomb|landmines?|land\s+mines?|mines?\s+explo|explosive\s+device|bomb(?:s|ing|ings|ed)?\b|blasts?\b|explosions?\b|explod|detonat|booby|motorcycle\s+rigged|rigged\s+with\s+explosives|sticky\s+bomb"
+)
+GRENADE = _rx(r"grenades?(?!\s+launcher)")
+CHEM = _rx(r"chemical\s+(?:weapon|attack)|chlorine|sarin|nerve\s+agent")
+ABDUCT = _rx(
+    r"kidnap|abduct|hostages?|taken\s+captive|held\s+captive|seized\s+\w+\s+(?:civilians|people|workers)"
+)
+SEXUAL = _rx(r"rap(?:e|ed|ing)\b|sexual(?:ly)?\s+(?:assault|abuse|violence)")
+CLASH = _rx(
+    r"clash|fighting|shoot-?outs?|small\s+arms|machine\s+guns?|grenade\s+launchers?|fought|(?<!legal\s)(?<!court\s)(?<!political\s)(?<!uphill\s)battle(?!\s+(?:for|over|against)\b)|gunfights?|firefights?|exchange(?:d)?\s+(?:of\s+)?fire|skirmish|ambush|repell|repuls|raid(?:ed|s)?\b|stormed|offensive|counter-?attack|attacked\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:army|military|police|checkpoint|base|post|barracks?|outpost|positions?|convoy|patrol|troops|soldiers|forces)"
+)
+TERRITORY = _rx(
+    r"(?:took|taken|seized|captured|regained|recaptured|retook|gained)\s+(?:full\s+)?control|captured\s+the\s+(?:town|city|village|district)|overran|recaptur|liberat(?:ed|ion)\s+of"
+)
+ATTACK = _rx(
+    r"killed|murder|shot|shooting|gunfire|gunshots?|gunmen|gunman|stabb|hacked|beheaded|behead|decapitat|hanged|lynch|massacre|executed|assassinat|opened\s+fire|fired\s+(?:up)?on|attack|assault|torched|set\s+(?:\w+\s+){0,2}on\s+fire|found\s+dead|body\s+(?:was|of)|bodies|slain|beaten|tortur"
+)
+PROTEST = _rx(
+    r"protest|demonstrat|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-in|picket|strike\s+action|went\s+on\s+strike|general\s+strike|hunger\s+strike|blocked\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}(?:roads?|highway|street)|gathered\s+(?:outside|in\s+front|at)|chant"
+)
+RIOT = _rx(
+    r"riot|pelt|threw\s+(?:stones|rocks|petrol|molotov)|stone-?pelting|hurled\s+(?:stones|rocks)|vandali|set\s+(?:\w+\s+){0,3}(?:on\s+)?fire|torched|burn(?:ed|t|ing)\s+(?:tires|tyres|vehicles|cars)|lit\s+tires|damaged|ransack|looted|clashed\s+with\s+police"
+)
+MOB = _rx(
+    r"\bmob\b|mobs\b|lynch|angry\s+(?:crowd|residents|villagers)|villagers\s+(?:attacked|beat)|crowd\s+(?:attacked|beat)|vigilante"
+)
+INTERVENE = _rx(
+    r"dispers|tear\s*gas|teargas|water\s+cannon|(?<!unjust\s)(?<!the\s)(?<!his\s)(?<!their\s)(?<!her\s)(?<!illegal\s)arrest(?:ed|s)?\b(?!\s+of)|(?<!the\s)detain(?:ed)?\b|baton|rubber\s+bullets|broke\s+up|cracked\s+down|crackdown|removed\s+by\s+police"
+)
+EXCESSIVE = _rx(
+    r"(?:fired|opened\s+fire)\s+(?:live\s+(?:rounds|ammunition)\s+)?(?:on|at)\s+(?:the\s+)?(?:protesters|demonstrators|crowd)|live\s+(?:fire|ammunition|rounds)|(?:protesters|demonstrators)\s+(?:were\s+)?(?:killed|shot)"
+)
+ARREST = _rx(r"arrested|detained|apprehended|taken\s+into\s+custody|nabbed|rounded\s+up")
+DISRUPT = _rx(
+    r"defused|dismantled|(?:seized|recovered|found)\s+(?:\w+\s+){0,3}(?:weapons|arms|explosives|ammunition|IEDs?)"
+)
+SEIZE = _rx(r"seized\s+(?:\S+\s+){0,4}(?:drugs|cocaine|marijuana|heroin|methamphetamine|tons|kilograms|kg)")
+PEACEFUL_HINT = _rx(r"peaceful|held\s+a\s+(?:protest|demonstration)|staged\s+a")
+
+# family cues in the order they are tested when two start at the same place
+FAMILY_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("suicide", SUICIDE),
+    ("chemical", CHEM),
+    ("air", AIR),
+    ("grenade", GRENADE),
+    ("ied", IED),
+    ("shell", SHELL),
+    ("abduct", ABDUCT),
+    ("sexual", SEXUAL),
+    ("territory", TERRITORY),
+    ("clash", CLASH),
+    ("protest", PROTEST),
+    ("mob", MOB),
+    ("riot", RIOT),
+    ("attack", ATTACK),
+    ("seize", SEIZE),
+    ("disrupt", DISRUPT),
+    ("arrest", ARREST),
+]
+
+VIOLENT_CUE = re.compile(
+    "|".join(f"(?:{rx.pattern})" for name, rx in FAMILY_CUES if name not in ("arrest", "seize", "disrupt")),
+    re.I,
+)
+EXPLOSIVE_SUBS = [
+    ("suicide", "Suicide bomb"),
+    ("chemical", "Chemical weapon"),
+    ("air", "Air/drone strike"),
+    ("grenade", "Grenade"),
+    ("ied", "Remote explosive/landmine/IED"),
+    ("shell", "Shelling/artillery/missile attack"),
+]
+
+
+@dataclass(frozen=True)
+class EventType:
+    event_type: str
+    sub_event_type: str
+    cue_start: int  # offset in the classified text
+    cue_end: int
+    family: str
+
+
+def first_cue(text: str) -> tuple[str, re.Match[str]] | None:
+    """The earliest event cue in `text` (ties broken by FAMILY_CUES order)."""
+    best: tuple[int, int, str, re.Match[str]] | None = None
+    for rank, (name, rx) in enumerate(FAMILY_CUES):
+        m = rx.search(text)
+        if m and (best is None or (m.start(), rank) < (best[0], best[1])):
+            best = (m.start(), rank, name, m)
+    return (best[2], best[3]) if best else None
+
+
+def has_event_cue(text: str) -> bool:
+    """Whether a sentence reports violence, protest, or an arrest."""
+    return bool(VIOLENT_CUE.search(text) or ARREST.search(text))
+
+
+def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType | None:
+    """Event type from the lead sentence (family) and the full incident text (sub-event)."""
+    cue = first_cue(lead) or first_cue(full)
+    if not cue:
+        return None
+    fam, m = cue
+    exc = EXCESSIVE.search(lead)
+    if exc:
+        return EventType("Protests", "Excessive force against protesters", exc.start(), exc.end(), "protest")
+    # a stronger family anywhere in the lead overrides a generic earlier cue
+    for strong in ("suicide", "air", "chemical"):
+        rx = dict(FAMILY_CUES)[strong]
+        mm = rx.search(lead)
+        if mm and fam not in ("protest",):
+            fam, m = strong, mm
+            break
+    if fam == "attack":
+        for name in ("ied", "grenade", "shell", "abduct"):
+            mm = dict(FAMILY_CUES)[name].search(lead)
+            if mm:
+                fam, m = name, mm
+                break
+    if (
+        fam == "clash"
+        and (RIOT.search(lead) or MOB.search(lead))
+        and not re.search(r"\b(?:gun|firearm|rifle|shot|fire[ds]?\b|armed)", lead, re.I)
+    ):
+        fam = "riot"  # "labourers clashed with police and pelted stones"
+    crowd = re.search(
+        r"\b(?:group\s+of\s+(?:people|residents|villagers|locals|youths?)|villagers|residents|locals|youths?|"
+        r"supporters|workers|labou?rers|crowd|students|mob)\b[^.]{0,60}?\b(?:attack|beat|pelt|stone|clash|assault)",
+        lead,
+        re.I,
+    )
+    if (
+        fam in ("attack", "clash")
+        and crowd
+        and not re.search(r"\b(?:gun|firearm|rifle|shot|armed|knife)", lead, re.I)
+    ):
+        fam = "mob"  # a crowd attacking without weapons is mob violence, not an armed attack
+    if fam in ("protest", "riot", "mob"):
+        return _crowd(fam, lead, full, m)
+    if fam in dict(EXPLOSIVE_SUBS):
+        for name, sub in EXPLOSIVE_SUBS:
+            mm = dict(FAMILY_CUES)[name].search(lead)
+            if mm:
+                return EventType("Explosions/Remote violence", sub, mm.start(), mm.end(), name)
+        return EventType("Explosions/Remote violence", dict(EXPLOSIVE_SUBS)[fam], m.start(), m.end(), fam)
+    if fam == "abduct":
+        return EventType(
+            "Violence against civilians", "Abduction/forced disappearance", m.start(), m.end(), fam
+        )
+    if fam == "sexual":
+        return EventType("Violence against civilians", "Sexual violence", m.start(), m.end(), fam)
+    if fam == "territory":
+        return EventType("Battles", "Armed clash", m.start(), m.end(), fam)
+    if fam == "clash":
+        return EventType("Battles", "Armed clash", m.start(), m.end(), fam)
+    if fam == "attack":
+        if target_is_armed:
+            return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
+        return EventType("Violence against civilians", "Attack", m.start(), m.end(), fam)
+    if fam == "seize":
+        return EventType("Strategic developments", "Looting/property destruction", m.start(), m.end(), fam)
+    if fam == "disrupt":
+        return EventType("Strategic developments", "Disrupted weapons use", m.start(), m.end(), fam)
+    if fam == "arrest":
+        return EventType("Strategic developments", "Arrests", m.start(), m.end(), fam)
+    return None
+
+
+def _crowd(fam: str, lead: str, full: str, m: re.Match[str]) -> EventType:
+    protest = PROTEST.search(lead) or (PROTEST.search(full) if fam == "protest" else None)
+    riot = RIOT.search(lead)
+    mob = MOB.search(lead)
+    if protest:
+        if EXCESSIVE.search(full):
+            return EventType("Protests", "Excessive force against protesters", m.start(), m.end(), "protest")
+        if (
+            riot
+            and not re.search(r"\bdamaged\b", riot.group(), re.I)
+            or RIOT.search(full)
+            and re.search(r"\briot", full, re.I)
+        ):
+            return EventType("Riots", "Violent demonstration", m.start(), m.end(), "riot")
+        if INTERVENE.search(full) and (
+            re.search(r"dispers|tear\s*gas|teargas|water\s+cannon|rubber\s+bullets|baton", full, re.I)
+            or re.search(r"\b(?:police|security|gendarm|soldiers|troops|army|officers)", full, re.I)
+        ):
+            return EventType("Protests", "Protest with intervention", m.start(), m.end(), "protest")
+        return EventType("Protests", "Peaceful protest", m.start(), m.end(), "protest")
+    if mob and not re.search(r"\briot", lead, re.I):
+        return EventType("Riots", "Mob violence", m.start(), m.end(), "mob")
+    if re.search(r"\brioters?\b|\briots?\b", full, re.I):
+        return EventType("Riots", "Violent demonstration", m.start(), m.end(), "riot")
+    return EventType("Riots", "Mob violence", m.start(), m.end(), "mob")

@@ -1,0 +1,236 @@
+"""Loading the reference JSON and indexing a Knowledge for fast phrase lookup.
+
+The index is built once per Knowledge object (cached), so extracting from many
+articles with the same knowledge costs one build.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .text import Token, name_keys, strip_accents
+from .types import ActorEntry, CountryEntry, Knowledge, PlaceEntry
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+# Names that are ordinary English words: never read as places outside "(Town, Region)" patterns.
+COMMON_WORDS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "centre",
+        "center",
+        "central",
+        "capital",
+        "coast",
+        "lakes",
+        "upper",
+        "lower",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "islands",
+        "plateau",
+        "delta",
+        "rivers",
+        "river",
+        "red",
+        "sea",
+        "est",
+        "nord",
+        "sud",
+        "ouest",
+        "centre-nord",
+        "littoral",
+        "sahel",
+        "interior",
+        "bay",
+        "bari",
+        "mon",
+        "chin",
+        "salvador",
+        "sucre",
+        "meta",
+        "cesar",
+        "bolivar",
+        "cordoba",
+        "amazonas",
+        "santander",
+        "victoria",
+        "georgia",
+        "jordan",
+        "washington",
+        "niger",
+        "cross",
+        "federal",
+        "district",
+        "national",
+        "city",
+        "region",
+        "province",
+        "state",
+    ]
+)
+
+
+def load_reference_knowledge(path: str | Path | None = None) -> Knowledge:
+    """Read countries.json, places.json and actors.json from `path` (default: incidents/reference/)."""
+    base = Path(path) if path else REFERENCE_DIR
+    countries = [
+        CountryEntry(r["code"], r["name"], tuple(r.get("aliases", ())), tuple(r.get("demonyms", ())))
+        for r in _read(base / "countries.json")
+    ]
+    places = [
+        PlaceEntry(
+            name=r["name"],
+            country=r["country"],
+            aliases=tuple(r.get("aliases", ())),
+            admin1=r.get("admin1", "") or "",
+            admin2=r.get("admin2", "") or "",
+            admin3=r.get("admin3", "") or "",
+            latitude=r.get("latitude"),
+            longitude=r.get("longitude"),
+            kind=r.get("kind", "place") or "place",
+        )
+        for r in _read(base / "places.json")
+    ]
+    actors = [
+        ActorEntry(r["name"], r["actor_type"], tuple(r.get("aliases", ())), r.get("country", "") or "")
+        for r in _read(base / "actors.json")
+    ]
+    return Knowledge(countries=countries, places=places, actors=actors)
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A knowledge phrase found in the text: token range, char span, what it names."""
+
+    kind: str  # "place", "country", "demonym", "actor"
+    entry: Any
+    start: int
+    end: int
+    tok: int  # index of first token
+    ntok: int
+
+
+class PhraseIndex:
+    """Maps folded token sequences to entries; finds the longest match at each token."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Any, str]]] = {}
+
+    def add(self, name: str, kind: str, entry: Any) -> None:
+        keys = name_keys(name)
+        if not keys:
+            return
+        # Short all-capital acronyms ("IS", "SDF") must appear exactly so, not as ordinary words.
+        exact = name if (name.isupper() and len(name.replace(".", "")) <= 5) else ""
+        if not exact and kind == "place" and len(keys) == 1 and len(keys[0]) <= 4:
+            exact = strip_accents(name)  # "Nõo" must not match "No"
+        bucket = self._by_first.setdefault(keys[0], [])
+        if not any(b[0] == keys and b[2] is entry and b[3] == exact for b in bucket):
+            bucket.append((keys, kind, entry, exact))
+
+    def find(self, toks: list[Token], kinds: frozenset[str] | None = None) -> list[Match]:
+        out: list[Match] = []
+        i, n = 0, len(toks)
+        while i < n:
+            best: tuple[int, str, Any] | None = None
+            cands = self._by_first.get(toks[i].key)
+            if cands:
+                for keys, kind, entry, exact in cands:
+                    k = len(keys)
+                    if kinds is not None and kind not in kinds:
+                        continue
+                    if i + k > n or (best and k < best[0]):
+                        continue
+                    if any(toks[i + j].key != keys[j] for j in range(1, k)):
+                        continue
+                    if (
+                        exact
+                        and exact.isupper()
+                        and toks[i].raw != exact.replace(".", "")[: len(toks[i].raw)]
+                    ):
+                        continue
+                    if exact and not exact.isupper() and strip_accents(toks[i].raw) != exact:
+                        continue
+                    if not exact and not toks[i].raw[:1].isupper():
+                        continue  # proper names are capitalised in news text
+                    if best is None or k > best[0]:
+                        best = (k, kind, entry)
+                        matches_here = [(kind, entry)]
+                    elif k == best[0]:
+                        matches_here.append((kind, entry))
+            if best:
+                k = best[0]
+                for kind, entry in matches_here:
+                    out.append(Match(kind, entry, toks[i].start, toks[i + k - 1].end, i, k))
+                i += k
+            else:
+                i += 1
+        return out
+
+
+@dataclass
+class Indexed:
+    index: PhraseIndex
+    countries: dict[str, CountryEntry]
+    admin1: dict[tuple[str, str], PlaceEntry]  # (country, folded admin1 name) -> entry
+    admin1_names: dict[
+        tuple[str, ...], list[PlaceEntry]
+    ]  # folded name -> admin1 entries (incl. common words)
+    country_names: dict[tuple[str, ...], CountryEntry]  # folded country name or alias -> entry
+
+
+_CACHE: dict[int, tuple[Knowledge, tuple[int, int, int], Indexed]] = {}
+
+
+def indexed(knowledge: Knowledge) -> Indexed:
+    """The (cached) index of a Knowledge."""
+    sig = (len(knowledge.countries), len(knowledge.places), len(knowledge.actors))
+    hit = _CACHE.get(id(knowledge))
+    if hit and hit[0] is knowledge and hit[1] == sig:
+        return hit[2]
+    idx = PhraseIndex()
+    country_words: set[tuple[str, ...]] = set()
+    country_names: dict[tuple[str, ...], CountryEntry] = {}
+    for c in knowledge.countries:
+        for nm in (c.name, *c.aliases):
+            idx.add(nm, "country", c)
+            country_words.add(name_keys(nm))
+            country_names.setdefault(name_keys(nm), c)
+        for d in c.demonyms:
+            idx.add(d, "demonym", c)
+            country_words.add(name_keys(d))
+    admin1: dict[tuple[str, str], PlaceEntry] = {}
+    admin1_names: dict[tuple[str, ...], list[PlaceEntry]] = {}
+    for p in knowledge.places:
+        if p.kind == "admin1":
+            for nm in (p.name, *p.aliases):
+                admin1[(p.country, " ".join(name_keys(nm)))] = p
+                admin1_names.setdefault(name_keys(nm), []).append(p)
+        for nm in (p.name, *p.aliases):
+            keys = name_keys(nm)
+            if keys in country_words or all(k in COMMON_WORDS for k in keys):
+                continue
+            idx.add(nm, "place", p)
+    for a in knowledge.actors:
+        for nm in (a.name, *a.aliases):
+            idx.add(nm, "actor", a)
+    result = Indexed(idx, {c.code: c for c in knowledge.countries}, admin1, admin1_names, country_names)
+    _CACHE.clear()
+    _CACHE[id(knowledge)] = (knowledge, sig, result)
+    return result

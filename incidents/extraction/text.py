@@ -1,0 +1,110 @@
+"""Text plumbing: folding names for matching, tokens with spans, sentences.
+
+Everything that compares a name in the text with a name in the knowledge goes
+through `fold_token`, so "Al-Hasakah", "Hasakah" and "Hasaka" meet in the middle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_CHARS = 200_000  # longer inputs are not news articles; only their head is read
+
+ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "adh", "ath", "ech", "es", "et"})
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
+_SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c(]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
+_ABBREV = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Capt|Sgt|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|N\.Y|approx|vs|Maj|Rev|Prof|Sen|Gov|Rep)\.$"
+)
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics so "León" and "Leon" compare equal."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("ı", "i")
+
+
+def fold_token(word: str) -> str:
+    """Matching key for one word: casefolded, unaccented, common transliteration variants merged."""
+    w = strip_accents(word).casefold().replace("'", "").replace("\u2019", "")
+    w = re.sub(r"(.)\1+", r"\1", w)  # Raqqa/Raqa, Hassakeh/Hasakeh
+    if len(w) > 4 and w.endswith(("ah", "eh")):
+        w = w[:-2] + "a"  # Hasakah/Hasakeh/Hasaka
+    return w
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str  # fold_token of the word
+    start: int
+    end: int
+    raw: str
+
+
+def tokens(text: str) -> list[Token]:
+    """Word tokens with spans; Arabic article prefixes (al-, el-, Ad ...) dropped so variants align."""
+    out: list[Token] = []
+    words = list(_WORD.finditer(text))
+    capital_article = False
+    for i, m in enumerate(words):
+        raw = m.group()
+        if raw[-2:] in ("'s", "\u2019s"):
+            raw = raw[:-2]  # "Pakistan's" names Pakistan
+        low = raw.casefold()
+        if low in ARTICLES and i + 1 < len(words):
+            nxt = words[i + 1]
+            hyphen = text[m.end() : nxt.start()] in ("-", "\u2010", "\u2011")
+            if (
+                low in ("al", "el")
+                and (hyphen or raw[0].isupper() or nxt.group()[0].isupper())
+                or hyphen
+                or (
+                    raw[0].isupper()
+                    and nxt.group()[0].isupper()
+                    and m.start() > 0
+                    and text[m.start() - 1] not in ".\n"
+                )
+            ):
+                capital_article = raw[0].isupper()
+                continue
+        if capital_article and raw[:1].islower():
+            raw = raw[0].upper() + raw[1:]  # "Al shabaab": the article carried the capital
+        capital_article = False
+        out.append(Token(fold_token(raw), m.start(), m.start() + len(raw), raw))
+    return out
+
+
+def name_keys(name: str) -> tuple[str, ...]:
+    """Token keys of a knowledge name, folded exactly like text tokens."""
+    return tuple(t.key for t in tokens(name))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Split into sentences keeping spans into the original text; newlines separate too."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        chunk = text[pos : m.start()]
+        if _ABBREV.search(chunk.rstrip()) and "\n" not in m.group():
+            continue
+        _append(out, text, pos, m.start(), offset)
+        pos = m.end()
+    _append(out, text, pos, len(text), offset)
+    return out
+
+
+def _append(out: list[Sentence], text: str, a: int, b: int, offset: int) -> None:
+    chunk = text[a:b]
+    lead = len(chunk) - len(chunk.lstrip())
+    chunk = chunk.strip()
+    if chunk:
+        out.append(Sentence(offset + a + lead, offset + a + lead + len(chunk), chunk))

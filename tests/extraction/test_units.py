@@ -1,0 +1,196 @@
+"""Unit tests of the extraction building blocks: dates, counts, events, text folding."""
+
+from datetime import date
+
+from incidents.extraction.counts import find_counts, parse_number
+from incidents.extraction.dates import find_dates
+from incidents.extraction.events import classify, has_event_cue
+from incidents.extraction.text import fold_token, name_keys, sentences
+
+PUB = date(2022, 1, 23)  # a Sunday
+
+
+def _first_date(text, published=PUB):
+    found = find_dates(text, published)
+    assert found, text
+    return found[0]
+
+
+def test_weekday_is_most_recent_on_or_before_publication():
+    assert _first_date("killed in the early hours of Friday").start_date == date(2022, 1, 21)
+    assert _first_date("on Thursday night gunmen").start_date == date(2022, 1, 20)
+    # published on a Sunday: "Sunday" is the publication day itself
+    assert _first_date("on Sunday a bomb").start_date == PUB
+
+
+def test_relative_days():
+    assert _first_date("yesterday").start_date == date(2022, 1, 22)
+    assert _first_date("today").start_date == PUB
+    assert _first_date("three days ago").start_date == date(2022, 1, 20)
+
+
+def test_explicit_dates():
+    d = _first_date("On 9 May 2020, clashes erupted", date(2020, 5, 10))
+    assert (d.start_date, d.precision) == (date(2020, 5, 9), "day")
+    assert _first_date("On 1st May 2020, in Boa Vista", date(2020, 5, 4)).start_date == date(2020, 5, 1)
+    assert _first_date("on January 21 the army").start_date == date(2022, 1, 21)
+    assert _first_date("on October 2, 2013, the army").start_date == date(2013, 10, 2)
+
+
+def test_month_parts_and_last_year():
+    d = _first_date("In late December, footage was released")
+    assert (d.start_date, d.end_date, d.precision) == (date(2021, 12, 15), date(2021, 12, 31), "month")
+    d = _first_date("In October last year, attacks")
+    assert (d.start_date, d.end_date) == (date(2021, 10, 1), date(2021, 10, 31))
+
+
+def test_consecutive_day_gives_a_range():
+    d = _first_date("The fighting continued for the fourth consecutive day")
+    assert (d.start_date, d.end_date) == (date(2022, 1, 20), PUB)
+
+
+def _deaths(text):
+    return [c.count for c in find_counts(text) if c.field == "fatalities"]
+
+
+def _hurt(text):
+    return [c.count for c in find_counts(text) if c.field == "injured"]
+
+
+def test_number_words_and_digits():
+    assert _deaths("Eleven Iraqi soldiers were killed")[0].best == 11
+    assert _deaths("the blast killed 1,900 people")[0].best == 1900
+    assert parse_number("three thousand").best == 3000
+    assert parse_number("twenty-five").best == 25
+
+
+def test_bounds():
+    c = _deaths("Over 120 people have been killed in the fight")[0]
+    assert (c.low, c.best, c.high) == (121, 120, None)
+    c = _deaths("at least 12 people died")[0]
+    assert (c.low, c.best) == (12, 12)
+
+
+def test_sums_and_separate_fields():
+    assert _deaths("three soldiers and two civilians were killed")[0].best == 5
+    assert _deaths("killing 5 people and injuring 20 others")[0].best == 5
+    assert _hurt("killing 5 people and injuring 20 others")[0].best == 20
+    assert _hurt("two police officers were lightly wounded")[0].best == 2
+
+
+def test_vague_counts_follow_rules():
+    c = _hurt("dozens of people were wounded")[0]
+    assert (c.best, c.vague) == (24, True)
+    c = _deaths("incurring a number of fatalities")[0]
+    assert c.best is None and c.vague
+
+
+def test_non_victim_numbers_are_not_tolls():
+    assert _deaths("the prison holds more than three thousand suspected members") == []
+    assert _deaths("killed all the troops stationed there") == []
+    assert _deaths("The Daesh terrorists raided a barrack and 54 inmates fled") == []
+    assert _deaths("A suicide bomber killed 12")[0].best == 12
+
+
+def test_acled_trailing_fatalities():
+    assert _deaths("Three officers died. 3 fatalities.")[0].best == 3
+
+
+def _type(text):
+    e = classify(text, text)
+    return (e.event_type, e.sub_event_type) if e else None
+
+
+def test_event_types():
+    assert _type("A Palestinian suicide bomber caused an explosion at a restaurant") == (
+        "Explosions/Remote violence",
+        "Suicide bomb",
+    )
+    assert _type("clashes erupted between pro-Houthi forces and pro-Hadi forces") == (
+        "Battles",
+        "Armed clash",
+    )
+    assert _type("A roadside bomb struck a convoy") == (
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    )
+    assert _type("Turkish drones struck a car") == ("Explosions/Remote violence", "Air/drone strike")
+    assert _type("Mortar shells landed on the village") == (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    )
+    assert _type("A man threw a grenade into a shop") == ("Explosions/Remote violence", "Grenade")
+    assert _type("Gunmen kidnapped three engineers") == (
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+    )
+    assert _type("gunmen shot dead a shopkeeper") == ("Violence against civilians", "Attack")
+
+
+def test_crowd_event_types():
+    assert _type("residents held a peaceful protest in front of the town hall") == (
+        "Protests",
+        "Peaceful protest",
+    )
+    assert _type("workers held a protest. Police dispersed them with tear gas.") == (
+        "Protests",
+        "Protest with intervention",
+    )
+    assert _type("security forces opened fire on protesters, killing two") == (
+        "Protests",
+        "Excessive force against protesters",
+    )
+    assert _type("rioters damaged the facade of a bank and lit tires") == ("Riots", "Violent demonstration")
+    assert _type("a mob attacked the residence of the chief") == ("Riots", "Mob violence")
+    assert _type("Two people were arrested by police") == ("Strategic developments", "Arrests")
+
+
+def test_armed_target_makes_a_battle():
+    e = classify("Eleven soldiers were killed in an attack", "x", target_is_armed=True)
+    assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
+
+
+def test_no_event_cue_in_ordinary_news():
+    assert not has_event_cue("Canada confirms fifth case of Mad Cow Disease in a cow in British Columbia.")
+
+
+def test_transliteration_folding():
+    assert name_keys("Al-Hasakah") == name_keys("Hasaka") == name_keys("Hasakeh") == name_keys("al Hasakah")
+    assert fold_token("León") == fold_token("Leon")
+    assert name_keys("Ar-Raqqa") == name_keys("Raqqah")
+
+
+def test_sentences_keep_spans():
+    text = "Mr. Smith said. Gunmen attacked.\n\nNext story here."
+    ss = sentences(text)
+    assert [s.text for s in ss] == ["Mr. Smith said.", "Gunmen attacked.", "Next story here."]
+    assert all(text[s.start : s.end] == s.text for s in ss)
+
+
+def test_including_clause_and_years_are_not_extra_tolls():
+    assert _deaths("Thirty-eight people, including the ten assailants, were killed")[0].best == 38
+    assert _deaths("On 2 May 2020, a drug suspect was killed during a raid")[0].best == 1
+    assert _deaths("assailants hanged one Afghan and four Pakistani civilians")[0].best == 5
+
+
+def test_unarmed_crowd_attack_is_mob_violence():
+    assert _type("a group of people attacked police officers with sticks and stones") == (
+        "Riots",
+        "Mob violence",
+    )
+    assert _type("labourers clashed with police and pelted stones") == ("Riots", "Mob violence")
+    assert _type("gunmen attacked villagers") == ("Violence against civilians", "Attack")
+
+
+def test_possessive_and_article_spellings_still_match():
+    from incidents.extraction import load_reference_knowledge
+    from incidents.extraction.knowledge import indexed
+    from incidents.extraction.text import tokens
+
+    ix = indexed(load_reference_knowledge())
+    found = {
+        (m.kind, getattr(m.entry, "name", ""))
+        for m in ix.index.find(tokens("in Pakistan's north, Al shabaab fighters"))
+    }
+    assert ("country", "Pakistan") in found and ("actor", "Al Shabaab") in found
+    assert not [m for m in ix.index.find(tokens("No group claimed it.")) if m.kind == "place"]
