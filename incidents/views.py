@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,13 @@ def article_list(request):
 
 @login_required
 def article_upload(request):
-    form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    try:
+        form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    except RequestDataTooBig:
+        limit = settings.ARTICLE_MAX_BYTES / 1_048_576
+        error = f"The pasted text is over the {limit:.0f} MB limit; upload a shorter article."
+        context = {"form": ArticleUploadForm(), "upload_error": error}
+        return render(request, "incidents/article_upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         file = data.get("file")
@@ -58,7 +65,7 @@ def article_detail(request, pk: int):
             "incident_sources__source",
             "evidence",
         )
-        .order_by("sequence")
+        .order_by("is_background", "sequence")
     )
     return render(request, "incidents/article_detail.html", {"article": article, "incidents": incidents})
 

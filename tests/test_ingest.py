@@ -76,3 +76,11 @@ def test_html_upload_keeps_visible_text_only(settings, tmp_path):
     assert "var x" not in article.text
     assert article.original_file.name.endswith(".html")
     assert article.original_file.read() == html
+
+
+def test_an_untitled_article_gets_its_first_sentence_as_title():
+    long_first = "TEHRAN – " + "word " * 60 + "end. Second sentence."
+    result = article_ingest(published=PUBLISHED, text=TEXT + " More text follows here.")
+    assert result.article.title == TEXT
+    titled = article_ingest(published=PUBLISHED, text=long_first)
+    assert titled.article.title.endswith("…") and len(titled.article.title) <= 121

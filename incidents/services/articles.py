@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -185,5 +186,10 @@ def _publisher(name: str) -> Source | None:
     return source or Source.objects.create(name=name[:200])
 
 
-def _first_line(text: str) -> str:
-    return text.split("\n", 1)[0].strip()[:200]
+def _first_line(text: str, limit: int = 120) -> str:
+    """A stand-in title: the first sentence of the first line, cut at a word near `limit`."""
+    line = text.split("\n", 1)[0].strip()
+    sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"

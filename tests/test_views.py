@@ -1,0 +1,94 @@
+"""The analyst pages through Django's test client: login required, upload outcomes, the list."""
+
+import datetime as dt
+
+import pytest
+
+from incidents.models import Article, Country, Incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/", "/articles/new/", "/incidents/"])
+def test_pages_need_a_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_upload_redirects_to_the_article(analyst_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = analyst_client.post(
+            "/articles/new/",
+            {"text": "Rioters burned a police station in Lagos on Monday.", "published": "2020-10-21"},
+        )
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/articles/{article.pk}/"
+    assert len(callbacks) == 1
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "Queued" in page
+    assert 'http-equiv="refresh"' in page  # it follows the status until the worker is done
+
+
+def test_a_binary_file_is_refused_with_the_reason(analyst_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("scan.txt", b"\x00\x01\x02\xff" * 1000)
+    response = analyst_client.post("/articles/new/", {"file": upload, "published": "2020-10-21"})
+    assert response.status_code == 400
+    assert "looks like a binary file" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_an_oversize_paste_is_refused_with_the_reason(analyst_client):
+    response = analyst_client.post(
+        "/articles/new/", {"text": "x" * (20 * 1024 * 1024), "published": "2020-10-21"}
+    )
+    assert response.status_code == 413
+    assert "over the 5 MB limit" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_failed_article_shows_why_and_can_be_retried(analyst_client, django_capture_on_commit_callbacks):
+    article = Article.objects.create(
+        text="x",
+        published=dt.date(2020, 1, 1),
+        content_hash="f" * 64,
+        status="failed",
+        error="ValueError: boom",
+    )
+    page = analyst_client.get(f"/articles/{article.pk}/").content.decode()
+    assert "ValueError: boom" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        analyst_client.post(f"/articles/{article.pk}/retry/")
+    article.refresh_from_db()
+    assert article.status == "queued" and article.error == ""
+    assert len(callbacks) == 1
+
+
+def test_incident_list_uses_the_shared_filters(analyst_client):
+    iq = Country.objects.create(code="IQ", name="Iraq")
+    sy = Country.objects.create(code="SY", name="Syria")
+    Incident.objects.create(
+        start_date=dt.date(2022, 1, 21),
+        country=iq,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        admin1="Diyala",
+    )
+    Incident.objects.create(
+        start_date=dt.date(2022, 1, 20),
+        country=sy,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        admin1="Hasakah",
+    )
+    page = analyst_client.get("/incidents/", {"country": "SY"}).content.decode()
+    assert "Hasakah" in page and "Diyala" not in page
