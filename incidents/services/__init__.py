@@ -5,15 +5,15 @@ The API, the analyst views, the admin and the Celery tasks all call them, so the
 """
 
 from incidents.services.articles import (
-    ArticleRejected,
     IngestResult,
     TransientParseError,
     article_ingest,
     article_parse,
     article_requeue,
 )
-from incidents.services.incidents import incident_set_status, incident_update
+from incidents.services.incidents import incident_set_status
 from incidents.services.knowledge import knowledge_load
+from incidents.services.uploads import ArticleRejected
 
 __all__ = [
     "ArticleRejected",
@@ -23,6 +23,5 @@ __all__ = [
     "article_parse",
     "article_requeue",
     "incident_set_status",
-    "incident_update",
     "knowledge_load",
 ]

@@ -17,20 +17,12 @@ from incidents import extraction
 from incidents.models import Article, Source
 from incidents.services.drafts import drafts_save
 from incidents.services.knowledge import knowledge_load
-from incidents.services.uploads import UploadError, clean_text, content_hash, decode_upload
+from incidents.services.uploads import ArticleRejected, clean_text, content_hash, decode_upload
 
 logger = logging.getLogger(__name__)
 
 # A claim older than this is taken to belong to a worker that died mid-parse.
 STALE_CLAIM = timedelta(minutes=15)
-
-
-class ArticleRejected(ValueError):
-    """The upload was refused; nothing was stored. `too_large` selects HTTP 413."""
-
-    def __init__(self, message: str, *, too_large: bool = False) -> None:
-        super().__init__(message)
-        self.too_large = too_large
 
 
 class TransientParseError(RuntimeError):
@@ -65,10 +57,7 @@ def article_ingest(
     if (text is None) == (file_data is None):
         raise ArticleRejected("Give the article either as text or as a file, not both and not neither.")
     if file_data is not None:
-        try:
-            file_title, raw = decode_upload(file_name, file_data, max_bytes)
-        except UploadError as exc:
-            raise ArticleRejected(str(exc), too_large=exc.too_large) from None
+        file_title, raw = decode_upload(file_name, file_data, max_bytes)
         title = title or file_title
     else:
         raw = text or ""

@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 ALLOWED_EXTENSIONS = (".txt", ".text", ".html", ".htm")
 
 
-class UploadError(ValueError):
-    """The upload cannot become an article; the message says why, for the user."""
+class ArticleRejected(ValueError):
+    """The upload cannot become an article; the message says why, for the user, and
+    nothing was stored. `too_large` selects HTTP 413."""
 
     def __init__(self, message: str, *, too_large: bool = False) -> None:
         super().__init__(message)
@@ -100,24 +101,24 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def decode_upload(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
-    """Return (title, text) of an uploaded .txt or .html file, or raise UploadError."""
+    """Return (title, text) of an uploaded .txt or .html file, or raise ArticleRejected."""
     lower = (name or "").lower()
     if not lower.endswith(ALLOWED_EXTENSIONS):
-        raise UploadError(f"“{name}” is not a .txt or .html file; upload plain text or HTML.")
+        raise ArticleRejected(f"“{name}” is not a .txt or .html file; upload plain text or HTML.")
     if len(data) > max_bytes:
-        raise UploadError(
+        raise ArticleRejected(
             f"“{name}” is {len(data) / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB.",
             too_large=True,
         )
     if _looks_binary(data):
-        raise UploadError(f"“{name}” looks like a binary file, not text; upload plain text or HTML.")
+        raise ArticleRejected(f"“{name}” looks like a binary file, not text; upload plain text or HTML.")
     try:
         decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             decoded = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise UploadError(f"“{name}” is not UTF-8 or Windows-1252 text.") from None
+            raise ArticleRejected(f"“{name}” is not UTF-8 or Windows-1252 text.") from None
     if lower.endswith((".html", ".htm")):
         return html_to_text(decoded)
     return "", decoded
