@@ -95,15 +95,19 @@ def article_ingest(
     return IngestResult(article=article, created=created)
 
 
-def article_requeue(article: Article) -> bool:
-    """Queue a failed or parsed article again; its unreviewed drafts are then replaced."""
+def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
+    """Queue a failed or parsed article again; its unreviewed drafts are then replaced.
+
+    Returns False for an article a worker is parsing right now. `enqueue=False` leaves the
+    parse to the caller (`reextract --sync`).
+    """
     with transaction.atomic():
         updated = (
             Article.objects.filter(pk=article.pk)
             .exclude(status=Article.Status.PROCESSING)
             .update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
         )
-        if updated:
+        if updated and enqueue:
             transaction.on_commit(lambda: _enqueue(article.pk))
     article.refresh_from_db()
     return bool(updated)

@@ -1,0 +1,58 @@
+"""Run the current extractor again on chosen articles; reviewed incidents are never touched."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from incidents import extraction
+from incidents.models import Article
+from incidents.services import article_parse, article_requeue
+
+
+class Command(BaseCommand):
+    help = (
+        "Parse articles again with the current extractor. By default: every article parsed by "
+        "another extractor version, and every failed one. Drafts are replaced; incidents an "
+        "analyst has reviewed, published or rejected stay as they are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "ids", nargs="*", type=int, help="Article ids (default: outdated and failed ones)."
+        )
+        parser.add_argument(
+            "--all", dest="every", action="store_true", help="Every article, whatever its version."
+        )
+        parser.add_argument(
+            "--sync", action="store_true", help="Parse here, one by one, instead of queueing."
+        )
+        parser.add_argument("--dry-run", action="store_true", help="List the articles; change nothing.")
+
+    def handle(self, *args, ids, every, sync, dry_run, **options):
+        current = extraction.EXTRACTOR_VERSION
+        articles = Article.objects.exclude(status=Article.Status.PROCESSING).order_by("pk")
+        if ids:
+            articles = articles.filter(pk__in=ids)
+            missing = set(ids) - set(articles.values_list("pk", flat=True))
+            if missing:
+                raise CommandError(f"No such article, or being parsed now: {sorted(missing)}")
+        elif not every:
+            articles = articles.filter(~Q(extractor_version=current) | Q(status=Article.Status.FAILED))
+        chosen = list(articles)
+        verb = "Would re-extract" if dry_run else "Re-extracting"
+        self.stdout.write(f"{verb} {len(chosen)} article(s) with extractor {current}.")
+        if dry_run:
+            for article in chosen:
+                self.stdout.write(f"  {article.pk}: {article} (extractor {article.extractor_version or '-'})")
+            return
+        outcomes: dict[str, int] = {}
+        for article in chosen:
+            if not article_requeue(article, enqueue=not sync):
+                outcome = "skipped"
+            elif sync:
+                outcome = article_parse(article.pk)
+            else:
+                outcome = "queued"
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        self.stdout.write(
+            ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items())) or "Nothing to do."
+        )
