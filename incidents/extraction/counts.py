@@ -111,6 +111,7 @@ class CountMention:
     start: int
     end: int
     text: str
+    tally: bool = False  # a stated total ("death toll rose to 9", "3 fatalities"), not a narrative figure
 
 
 def parse_number(phrase: str) -> Count | None:
@@ -207,7 +208,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                     continue
                 if c.best and 1900 <= c.best <= 2100 and "," not in m.group("n"):
                     continue  # a year, not a toll
-                c = _sum_conjoined(text, m, c)
+                c = _split_share(text, m, _sum_conjoined(text, m, c))
                 if rx is patterns[1]:
                     more = _AND_MORE.match(text[m.end("n") :])
                     extra = parse_number(more.group("n")) if more else None
@@ -218,9 +219,31 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                             None if c.high is None else c.high + extra.best,
                         )
                 spans.append((m.start(), m.end()))
-                out.append(CountMention(field, c, offset + m.start("n"), offset + m.end(), m.group().strip()))
+                tally = field == "fatalities" and bool(_TALLY.search(m.group()))
+                out.append(
+                    CountMention(field, c, offset + m.start("n"), offset + m.end(), m.group().strip(), tally)
+                )
     out.sort(key=lambda c: c.start)
     return out
+
+
+_TALLY = re.compile(r"\b(?:death\s+toll|deaths|fatalit(?:y|ies))\b", re.I)
+
+# ACLED: "20 fatalities split up between 3 events" - this event carries its share.
+_SPLIT = re.compile(
+    rf"^\s+(?:were\s+)?split\s+(?:up\s+)?(?:equally\s+)?(?:between|among|across|over)\s+(?P<k>{NUM})\s+(?:events|incidents)",
+    re.I,
+)
+
+
+def _split_share(text: str, m: re.Match, c: Count) -> Count:
+    """A total shared by several events: low is the even share, best and high round up."""
+    split = _SPLIT.match(text[m.end() :])
+    parts = parse_number(split.group("k")) if split else None
+    if not parts or not parts.best or parts.best < 2 or c.best is None or c.vague:
+        return c
+    k = parts.best
+    return Count(c.best // k, -(-c.best // k), -(-c.best // k))
 
 
 _CONJ = re.compile(rf"\b(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{1,3}}?(?:and|,)\s+$", re.I)

@@ -236,10 +236,11 @@ def _build(
     if dm is None and block.headline is not None:
         hd = find_dates(block.headline.text, published, block.headline.start)
         dm = hd[0] if hd else None
-    # a later "fourth consecutive day" widens a start-only date into a range
+    # a later "fourth consecutive day" widens a start-only date into a range, but only one it
+    # contains: "On 8 May, for the second consecutive day" stays 8 May when published on the 11th
     for s in sents:
         for d in find_dates(s.text, published, s.start):
-            widens = dm is None or dm.start_date >= d.start_date or dm.end_date <= d.end_date
+            widens = dm is None or d.start_date <= dm.start_date <= d.end_date
             if ("consecutive" in d.text or "straight" in d.text) and widens:
                 dm = d
     if dm is not None:
@@ -347,11 +348,14 @@ def _build(
 
 
 def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountMention | None]:
-    """The largest precise figure for the field (the latest toll), else the first vague one."""
+    """The last stated tally, else the largest precise figure (the latest toll), else the first vague one."""
     ms = [m for m in mentions if m.field == field]
     if not ms:
         return Count(), None
     precise = [m for m in ms if not m.count.vague and m.count.best is not None]
+    tallies = [m for m in precise if m.tally]
+    if tallies:
+        return tallies[-1].count, tallies[-1]
     if precise:
         m = max(precise, key=lambda m: m.count.best or 0)
         return m.count, m

@@ -244,3 +244,12 @@ def test_cli_output_format(tmp_path):
         1,
     )
     assert all(len(e) == 3 for e in inc["evidence"])
+
+
+def test_an_explicit_date_is_not_moved_by_a_consecutive_day_count():
+    inc = _one(
+        "On 8 May 2020, near Chilpancingo, Guerrero, for the second consecutive day, a group of "
+        "people blocked the roads demanding a meeting with the authorities.",
+        date(2020, 5, 11),
+    )
+    assert (inc.start_date, inc.end_date) == (date(2020, 5, 8), date(2020, 5, 8))

@@ -96,6 +96,21 @@ def test_acled_trailing_fatalities():
     assert _deaths("Three officers died. 3 fatalities.")[0].best == 3
 
 
+def test_a_toll_split_between_events_gives_this_events_share():
+    (share,) = _deaths("More than 20 were killed. 20 fatalities split up between 3 events.")[-1:]
+    assert (share.low, share.best, share.high) == (6, 7, 7)
+    assert _deaths("12 fatalities split between 4 events.")[0].best == 3
+
+
+def test_stated_tallies_are_marked():
+    mentions = [
+        c
+        for c in find_counts("Gunmen killed 4 soldiers. The death toll rose to 9.")
+        if c.field == "fatalities"
+    ]
+    assert [(c.count.best, c.tally) for c in mentions] == [(4, False), (9, True)]
+
+
 def _type(text):
     e = classify(text, text)
     return (e.event_type, e.sub_event_type) if e else None
