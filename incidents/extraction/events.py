@@ -60,6 +60,14 @@ DISRUPT = _rx(
     r"defused|dismantled|(?:seized|recovered|found)\s+(?:\w+\s+){0,3}(?:weapons|arms|explosives|ammunition|IEDs?)"
 )
 SEIZE = _rx(r"seized\s+(?:\S+\s+){0,4}(?:drugs|cocaine|marijuana|heroin|methamphetamine|tons|kilograms|kg)")
+LOOT = _rx(r"loot(?:ed|ing)|plunder|pillag")
+ARMED_ACTOR = _rx(
+    r"soldiers|troops|militants?|militia|gunmen|armed\s+(?:men|group|youths?)|rebels?|fighters|insurgents|forces|jihadists?"
+)
+CROWD_VIOLENCE = re.compile(
+    r"\b(?:demonstrators|protesters|crowd|mob|youths?)\b[^.]{0,80}?\b(?:killed|lynched|beat\s+\w+\s+to\s+death|stoned)",
+    re.I,
+)
 PEACEFUL_HINT = _rx(r"peaceful|held\s+a\s+(?:protest|demonstration)|staged\s+a")
 
 # family cues in the order they are tested when two start at the same place
@@ -161,6 +169,12 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
         and not re.search(r"\b(?:gun|firearm|rifle|shot|armed|knife)", lead, re.I)
     ):
         fam = "mob"  # a crowd attacking without weapons is mob violence, not an armed attack
+    loot = LOOT.search(lead)
+    if loot and fam in ("riot", "attack", "clash") and ARMED_ACTOR.search(lead) and not PROTEST.search(lead):
+        # ACLED codes looting by armed actors as a strategic development, not a riot
+        return EventType(
+            "Strategic developments", "Looting/property destruction", loot.start(), loot.end(), "seize"
+        )
     if fam in ("protest", "riot", "mob"):
         return _crowd(fam, lead, full, m)
     if fam in dict(EXPLOSIVE_SUBS):
@@ -199,6 +213,8 @@ def _crowd(fam: str, lead: str, full: str, m: re.Match[str]) -> EventType:
     if protest:
         if EXCESSIVE.search(full):
             return EventType("Protests", "Excessive force against protesters", m.start(), m.end(), "protest")
+        if CROWD_VIOLENCE.search(full):
+            return EventType("Riots", "Violent demonstration", m.start(), m.end(), "riot")
         if (
             riot
             and not re.search(r"\bdamaged\b", riot.group(), re.I)

@@ -209,3 +209,16 @@ def test_possessive_and_article_spellings_still_match():
     }
     assert ("country", "Pakistan") in found and ("actor", "Al Shabaab") in found
     assert not [m for m in ix.index.find(tokens("No group claimed it.")) if m.kind == "place"]
+
+
+def test_looting_by_armed_men_is_a_strategic_development():
+    text = "Soldiers looted goods and livestock from several households in two villages."
+    assert _type(text) == ("Strategic developments", "Looting/property destruction")
+    assert _type("Rioters looted shops and burned tyres after the match.")[0] == "Riots"
+
+
+def test_a_protest_whose_crowd_kills_is_a_violent_demonstration():
+    text = (
+        "Youths demonstrated over the killing of a trader; the demonstrators caught a suspect and killed him."
+    )
+    assert _type(text) == ("Riots", "Violent demonstration")
