@@ -50,6 +50,23 @@ NO_CLAIM = re.compile(
 )
 
 
+_GROUP = r"[A-Z][\w'\u2019-]*(?:\s+(?:al|al-|of|the|for|and|in|e|i|ul|-)?\s*[A-Z][\w'\u2019-]*){0,6}"
+CLAIMING = re.compile(
+    rf"(?<![\w-])(?:the\s+)?(?P<name>{_GROUP})(?:\s*\([A-Z][\w-]{{1,8}}\))?\s+(?:has\s+|have\s+|had\s+|later\s+)?"
+    r"claimed\s+(?:responsibility|the\s+attack)"
+    rf"|(?:attributed|blamed)\s+(?:the\s+(?:attack|incident|bombing|blast)\s+)?(?:on|to)\s+(?:the\s+)?(?P<name2>{_GROUP})"
+)
+_NOT_GROUP = re.compile(
+    r"^(?:No|Nobody|None|Police|Officials?|Authorities|Sources|He|She|It|They|This|That)\b"
+)
+# "Afghan forces repelled a Taliban attack", "repulsed their attack": the attacker is actor 1
+REPELLED = re.compile(
+    r"\b(?:repelled|repulsed|thwarted|foiled|fended\s+off|beat\s+back|pushed\s+back)\s+(?:an?|the|their|its)?\s*"
+    r"(?P<inner>(?:[\w'\u2019-]+\s+){0,4}?)(?:attacks?|assaults?|offensive|raids?|infiltration|advance)",
+    re.I,
+)
+
+
 @dataclass
 class ActorMention:
     name: str
@@ -120,6 +137,21 @@ def find_actors(
             name, atype = generic_name(kind2, c)
             taken.append((a, b))
             out.append(ActorMention(name, atype, c.code if c else "", a, b, m.group(), kind2))
+    for m in CLAIMING.finditer(text):
+        group = "name" if m.group("name") else "name2"
+        name = m.group(group)
+        a, b = offset + m.start(group), offset + m.end(group)
+        known = [x for x in out if x.kind == "named" and x.start < b and a < x.end]
+        if known:
+            for x in known:
+                x.claimed = True
+        elif not _NOT_GROUP.match(name) and len(name) > 3:
+            out.append(
+                ActorMention(
+                    name, "rebel_group", country.code if country else "", a, b, name, "named", claimed=True
+                )
+            )
+            taken.append((a, b))
     for am in out:
         s, e = am.start - offset, am.end - offset
         before, after = text[max(0, s - 60) : s], text[e : e + 60]
@@ -128,7 +160,7 @@ def find_actors(
         am.source = bool(
             re.match(r"^\s*(?:\w+\s+)?(?:said|say|says|told|reported|stated|confirmed)\b", after)
         )
-        am.claimed = bool(re.search(r"claim|blam|responsib", before[-25:] + after[:40], re.I))
+        am.claimed = am.claimed or bool(re.search(r"claim|blam|responsib", before[-25:] + after[:40], re.I))
         if am.agent and am.patient:
             am.agent = bool(AGENT_BEFORE.search(before)) or not PATIENT_AFTER.match(after)
             am.patient = not am.agent
@@ -151,6 +183,30 @@ def _between(
     if len(after) >= 2 and after[0].name != after[1].name:
         return after[0], after[1]
     return None
+
+
+def _repelled(
+    mentions: list[ActorMention], text: str, offset: int
+) -> tuple[ActorMention, ActorMention] | None:
+    """'X repelled a Y attack' / 'repulsed their attack': (Y, X), the attacker first."""
+    m = REPELLED.search(text)
+    if not m:
+        return None
+    verb = offset + m.start()
+    defender = next(
+        (x for x in reversed(mentions) if x.end <= verb and verb - x.end <= 40 and x.kind != "civilians"),
+        None,
+    )
+    inner_a, inner_b = offset + m.start("inner"), offset + m.end("inner")
+    attacker = next((x for x in mentions if inner_a <= x.start < inner_b and x is not defender), None)
+    if attacker is None and re.match(r"their|its", text[m.start() :].split(None, 1)[1], re.I):
+        attacker = next(
+            (x for x in mentions if x is not defender and x.kind not in ("civilians",) and x.start < verb),
+            None,
+        )
+    if defender is None or attacker is None or attacker.name == defender.name:
+        return None
+    return attacker, defender
 
 
 def _demonym_before(pos: int, demonyms: list[tuple[int, int, CountryEntry]]) -> CountryEntry | None:
@@ -201,14 +257,16 @@ def assign_roles(
             target = ActorMention(cname, ct, country.code if country else "", -1, -1, "", "civilians")
         return riot, target
     candidates = [m for m in mentions if m.kind not in ("protesters",)]
+    repelled = _repelled(candidates, text, offset)
+    if repelled:
+        return repelled
     if family in ("clash", "territory", "shell", "air"):
         pair = _between(candidates, text, offset)
         if pair:
             return pair
-    claimed = [m for m in candidates if m.kind == "named" and m.claimed]
-    perp = next((m for m in candidates if m.agent and m.kind != "civilians"), None)
-    if perp is None and claimed:
-        perp = claimed[0]
+    claimed = [m for m in candidates if m.kind == "named" and m.claimed and not NO_CLAIM.search(m.text)]
+    # a group that claimed the attack is its perpetrator, whoever the sentence makes the subject
+    perp = claimed[0] if claimed else next((m for m in candidates if m.agent and m.kind != "civilians"), None)
     if perp is None:
         perp = next(
             (m for m in candidates if m.kind == "named" and m.actor_type != "state_forces" and not m.patient),

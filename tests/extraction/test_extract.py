@@ -253,3 +253,36 @@ def test_an_explicit_date_is_not_moved_by_a_consecutive_day_count():
         date(2020, 5, 11),
     )
     assert (inc.start_date, inc.end_date) == (date(2020, 5, 8), date(2020, 5, 8))
+
+
+def test_a_group_claiming_the_attack_is_the_perpetrator_even_if_unknown():
+    inc = _one(
+        "A roadside bomb hit a military convoy near Bannu, Pakistan, killing three soldiers. "
+        "Lashkar-e-Islam al-Jadid claimed responsibility for the attack.",
+        date(2013, 10, 7),
+    )
+    assert _actor(inc, "actor1") == "Lashkar-e-Islam al-Jadid"
+
+
+def test_attribution_names_the_perpetrator():
+    inc = _one(
+        "Assailants fired rockets at a market in Tal Afar, Iraq, killing five civilians. No group claimed "
+        "responsibility; however, sources attributed the attack to the Islamic State.",
+        date(2017, 5, 29),
+    )
+    assert _actor(inc, "actor1") == "Islamic State"
+
+
+def test_repelled_attack_makes_the_attacker_actor1():
+    inc = _one(
+        "On 3 May 2020, Afghan forces repelled a Taliban attack on a checkpoint in Nad Ali, Helmand, "
+        "killing six militants.",
+        date(2020, 5, 4),
+    )
+    assert (_actor(inc, "actor1"), _actor(inc, "actor2")) == ("Taliban", "Military Forces of Afghanistan")
+    inc = _one(
+        "On 3 May 2020, 4 Taliban militants were killed when Afghan forces repulsed their attack "
+        "in Gardez, Paktia.",
+        date(2020, 5, 4),
+    )
+    assert _actor(inc, "actor1") == "Taliban"
