@@ -67,6 +67,16 @@ REPELLED = re.compile(
 )
 
 
+# "Fulani militias", "suspected Fulani herdsmen": ACLED names these "<group> Ethnic Militia (<country>)"
+ETHNIC_MILITIA = re.compile(
+    r"\b(?P<group>[A-Z][a-z]{2,})\s+(?:ethnic\s+|communal\s+|tribal\s+)?(?:militias?|militiamen|herdsmen|herders)\b"
+)
+_NOT_ETHNIC = re.compile(
+    r"^(?:Local|Armed|Rival|Islamist|Government|State|Village|Tribal|Ethnic|Communal|Christian|Muslim|Shia|Sunni|"
+    r"Shiite|The|Some|Suspected|Alleged|Unknown|Popular|Civil|Self)$"
+)
+
+
 @dataclass
 class ActorMention:
     name: str
@@ -137,6 +147,26 @@ def find_actors(
             name, atype = generic_name(kind2, c)
             taken.append((a, b))
             out.append(ActorMention(name, atype, c.code if c else "", a, b, m.group(), kind2))
+    for m in ETHNIC_MILITIA.finditer(text):
+        a, b = offset + m.start(), offset + m.end()
+        group = m.group("group")
+        if _NOT_ETHNIC.match(group) or any(x < b and a < y for x, y in taken):
+            continue
+        if any(group.lower() in (d.lower() for d in c.demonyms) for c in countries.values()):
+            continue  # "Iraqi militias" are not an ethnic group
+        cn = f" ({country.name})" if country else ""
+        out.append(
+            ActorMention(
+                f"{group} Ethnic Militia{cn}",
+                "identity_militia",
+                country.code if country else "",
+                a,
+                b,
+                m.group(),
+                "named",
+            )
+        )
+        taken.append((a, b))
     for m in CLAIMING.finditer(text):
         group = "name" if m.group("name") else "name2"
         name = m.group(group)

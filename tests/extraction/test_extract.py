@@ -286,3 +286,13 @@ def test_repelled_attack_makes_the_attacker_actor1():
         date(2020, 5, 4),
     )
     assert _actor(inc, "actor1") == "Taliban"
+
+
+def test_ethnic_militias_get_acled_style_names():
+    inc = _one(
+        "On 6 May 2020, suspected Fulani militias attacked Agatu, Benue, and killed 2 residents.",
+        date(2020, 5, 7),
+    )
+    assert _actor(inc, "actor1") == "Fulani Ethnic Militia (Nigeria)"
+    inc = _one("On 6 May 2020, Iraqi militias shelled a base near Kirkuk, Iraq.", date(2020, 5, 7))
+    assert "Ethnic" not in _actor(inc, "actor1")
