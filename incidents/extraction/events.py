@@ -21,7 +21,7 @@ SUICIDE = _rx(
 AIR = _rx(
     r"air\s*strikes?|aircraft|air\s+force|(?:jets|planes|helicopters?)\s+(?:bombed|struck|fired|attacked|hit)|airstrikes?|air\s+raids?|drone\s+(?:strike|attack)s?|warplanes?|fighter\s+jets?|aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|bombed\s+by\s+(?:aircraft|jets|planes)|drones?\b"
 )
-SHELL = _rx(r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard")
+SHELL = _rx(r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard|ATGMs?\b|anti-tank")
 IED = _rx(
     r"IEDs?\b|improvised\s+explosive|roadside\s+bomb|car\s+bomb|landmines?|land\s+mines?|mines?\s+explo|explosive\s+device|bomb(?:s|ing|ings|ed)?\b|blasts?\b|explosions?\b|explod|detonat|booby|motorcycle\s+rigged|rigged\s+with\s+explosives|sticky\s+bomb"
 )
@@ -38,10 +38,10 @@ TERRITORY = _rx(
     r"(?:took|taken|seized|captured|regained|recaptured|retook|gained)\s+(?:full\s+)?control|captured\s+the\s+(?:town|city|village|district)|overran|recaptur|liberat(?:ed|ion)\s+of"
 )
 ATTACK = _rx(
-    r"killed|murder|shot|shooting|gunfire|gunshots?|gunmen|gunman|stabb|hacked|beheaded|behead|decapitat|hanged|lynch|massacre|executed|assassinat|opened\s+fire|fired\s+(?:up)?on|attack|assault|torched|set\s+(?:\w+\s+){0,2}on\s+fire|found\s+dead|body\s+(?:was|of)|bodies|slain|beaten|tortur"
+    r"killed|murder|shot|shooting|gunfire|gunshots?|gunmen|gunman|stabb|hacked|beheaded|behead|decapitat|hanged|lynch|massacre|executed|assassinat|opened\s+fire|fired\s+(?:up)?on|attack|assault|torched|set\s+(?:\w+\s+){0,2}on\s+fire|found\s+dead|body\s+(?:was|of)|bodies|slain|beaten|beat\s+(?:up|an?|the|him|her|them|two|three|several)\b|tortur"
 )
 PROTEST = _rx(
-    r"protest|demonstrat|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-in|picket|strike\s+action|went\s+on\s+strike|general\s+strike|hunger\s+strike|blocked\s+(?:the\s+|a\s+)?(?:\w+\s+){0,2}(?:roads?|highway|street)|gathered\s+(?:outside|in\s+front|at)|chant"
+    r"protest|demonstrat|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-in|picket|strike\s+action|went\s+on\s+strike|general\s+strike|hunger\s+strike|blocked\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,5}(?:roads?|highway|street)|gathered\s+(?:outside|in\s+front|at)|chant|held\s+up\s+(?:\w+\s+){0,2}(?:placards|banners|signs|flags|photographs|portraits)"
 )
 RIOT = _rx(
     r"riot|pelt|threw\s+(?:stones|rocks|petrol|molotov)|stone-?pelting|hurled\s+(?:stones|rocks)|vandali|set\s+(?:\w+\s+){0,3}(?:on\s+)?fire|torched|burn(?:ed|t|ing)\s+(?:tires|tyres|vehicles|cars)|lit\s+tires|damaged|ransack|looted|clashed\s+with\s+police"
@@ -59,7 +59,12 @@ ARREST = _rx(r"arrested|detained|apprehended|taken\s+into\s+custody|nabbed|round
 DISRUPT = _rx(
     r"defused|dismantled|(?:seized|recovered|found)\s+(?:\w+\s+){0,3}(?:weapons|arms|explosives|ammunition|IEDs?)"
 )
-SEIZE = _rx(r"seized\s+(?:\S+\s+){0,4}(?:drugs|cocaine|marijuana|heroin|methamphetamine|tons|kilograms|kg)")
+SEIZE = _rx(
+    r"seized\s+(?:\S+\s+){0,4}(?:drugs|cocaine|marijuana|heroin|methamphetamine|tons|kilograms|kg|tankers|trucks|"
+    r"vehicles|cars|goods|cattle|livestock|property|money|fuel)|^\s*looting\b"
+)
+# ACLED "movement of forces": reinforcements sent or arriving are a change to group activity
+REINFORCE = _rx(r"reinforcements|(?:deployed|sent|moved)\s+(?:\w+\s+){0,3}(?:troops|forces|fighters)\s+to")
 LOOT = _rx(r"loot(?:ed|ing)|plunder|pillag")
 ARMED_ACTOR = _rx(
     r"soldiers|troops|militants?|militia|gunmen|armed\s+(?:men|group|youths?)|rebels?|fighters|insurgents|forces|jihadists?"
@@ -87,12 +92,17 @@ FAMILY_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("riot", RIOT),
     ("attack", ATTACK),
     ("seize", SEIZE),
+    ("reinforce", REINFORCE),
     ("disrupt", DISRUPT),
     ("arrest", ARREST),
 ]
 
 VIOLENT_CUE = re.compile(
-    "|".join(f"(?:{rx.pattern})" for name, rx in FAMILY_CUES if name not in ("arrest", "seize", "disrupt")),
+    "|".join(
+        f"(?:{rx.pattern})"
+        for name, rx in FAMILY_CUES
+        if name not in ("arrest", "seize", "disrupt", "reinforce")
+    ),
     re.I,
 )
 EXPLOSIVE_SUBS = [
@@ -125,8 +135,10 @@ def first_cue(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 def has_event_cue(text: str) -> bool:
-    """Whether a sentence reports violence, protest, or an arrest."""
-    return bool(VIOLENT_CUE.search(text) or ARREST.search(text))
+    """Whether a sentence reports violence, protest, an arrest, a seizure or a movement of forces."""
+    return bool(
+        VIOLENT_CUE.search(text) or ARREST.search(text) or SEIZE.search(text) or REINFORCE.search(text)
+    )
 
 
 def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType | None:
@@ -199,6 +211,8 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
         return EventType("Violence against civilians", "Attack", m.start(), m.end(), fam)
     if fam == "seize":
         return EventType("Strategic developments", "Looting/property destruction", m.start(), m.end(), fam)
+    if fam == "reinforce":
+        return EventType("Strategic developments", "Change to group/activity", m.start(), m.end(), fam)
     if fam == "disrupt":
         return EventType("Strategic developments", "Disrupted weapons use", m.start(), m.end(), fam)
     if fam == "arrest":

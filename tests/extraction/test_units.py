@@ -222,3 +222,28 @@ def test_a_protest_whose_crowd_kills_is_a_violent_demonstration():
         "Youths demonstrated over the killing of a trader; the demonstrators caught a suspect and killed him."
     )
     assert _type(text) == ("Riots", "Violent demonstration")
+
+
+def test_strategic_developments_without_violence():
+    assert _type("Rebel reinforcements reportedly arrived at several fronts in the governorate.") == (
+        "Strategic developments",
+        "Change to group/activity",
+    )
+    assert _type("An armed group seized a number of fuel tankers passing through the town.") == (
+        "Strategic developments",
+        "Looting/property destruction",
+    )
+    assert has_event_cue("Coalition forces brought reinforcements to the base.")
+    assert not has_event_cue("The minister brought a new budget to parliament.")
+
+
+def test_more_cues():
+    assert _type("Rebels destroyed an army bulldozer using an ATGM.")[0] == "Explosions/Remote violence"
+    assert _type("Police beat a man for not wearing a mask.") == ("Violence against civilians", "Attack")
+    assert (
+        _type("Thousands of labourers blocked the traffic on the Agra-Mumbai national highway.")[0]
+        == "Protests"
+    )
+    assert (
+        _type("Party supporters held up flags and portraits of their leader in the square.")[0] == "Protests"
+    )
