@@ -85,6 +85,8 @@ _PATTERNS = {
             re.I,
         ),
         re.compile(rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies)\b", re.I),
+        # ACLED: "Unclear fatalities coded as 10."
+        re.compile(rf"\bfatalities\s+(?:were\s+)?coded\s+as\s+(?P<n>{NUM})", re.I),
     ],
     "injured": [
         re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{HURT})\b", re.I),
@@ -115,7 +117,12 @@ class CountMention:
 
 
 def parse_number(phrase: str) -> Count | None:
-    """'over 120' -> Count(121, 120, None); 'three thousand' -> 3000; 'dozens' -> vague 24."""
+    """'over 120' -> Count(121, 120, None); 'three thousand' -> 3000; 'dozens' -> vague 24;
+    '3-5' -> Count(3, 3, 5), the lower figure being the conservative best."""
+    span = re.fullmatch(r"\s*(\d+)\s*[-\u2013]\s*(\d+)\s*", phrase)
+    if span and int(span.group(1)) < int(span.group(2)):
+        low, high = int(span.group(1)), int(span.group(2))
+        return Count(low, low, high)
     p = phrase.lower().replace("-", " ").strip()
     mod = ""
     m = re.match(
@@ -176,6 +183,9 @@ def parse_number(phrase: str) -> Count | None:
 
 _OBJECT = re.compile(rf"\s+(?:at\s+least\s+|the\s+|an?\s+|{_NUMWORD}\b)", re.I)
 _INCLUDING = re.compile(r",\s*(?:including|among\s+them|among\s+whom)\b[^,]{0,80},", re.I)
+# "2 militants including a commander were killed": the part named after "including" is in the toll
+_INCLUDING_BARE = re.compile(r"(?<=[a-z])\s+including\s+(?:[\w'-]+\s+){1,4}?(?=(?:were|was)\b)", re.I)
+_PASSIVE = re.compile(r"\b(?:were|was|been|are|is)\b", re.I)
 _AND_MORE = re.compile(
     rf"^\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}",
     re.I,
@@ -187,6 +197,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
     out: list[CountMention] = []
     # ", including the ten assailants," is a part of the toll already counted: blank it, keeping offsets
     text = _INCLUDING.sub(lambda m: " " * len(m.group()), text)
+    text = _INCLUDING_BARE.sub(lambda m: " " * len(m.group()), text)
     for field, patterns in _PATTERNS.items():
         spans: list[tuple[int, int]] = []
         for rx in patterns:
@@ -198,7 +209,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                     continue
                 if (
                     "be" in m.groupdict()
-                    and not m.group("be")
+                    and not _PASSIVE.search(m.group("be"))
                     and PERPS.search(noun)
                     and _OBJECT.match(text[m.end() :])
                 ):
@@ -249,6 +260,11 @@ def _split_share(text: str, m: re.Match, c: Count) -> Count:
 _CONJ = re.compile(rf"\b(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{1,3}}?(?:and|,)\s+$", re.I)
 
 
+_CLAUSE_VERB = re.compile(
+    r"\b(?:broke|erupted|took|began|started|happened|occurred|opened|fired|attacked|arrived|exploded)\b", re.I
+)
+
+
 def _sum_conjoined(text: str, m: re.Match, c: Count) -> Count:
     """Add "three soldiers and" before "two civilians were killed"."""
     before = text[max(0, m.start() - 60) : m.start()]
@@ -257,6 +273,8 @@ def _sum_conjoined(text: str, m: re.Match, c: Count) -> Count:
         return c
     if re.search(r"(?:kill\w*|injur\w*|wound\w*|leaving|left)\s+(?:at\s+least\s+)?$", before[: k.start()]):
         return c  # "killing 5 people and injuring 20": a different figure
+    if _CLAUSE_VERB.search(k.group()):
+        return c  # "A shoot-out broke out and a suspect was shot": two clauses, not two victims
     extra = parse_number(k.group("n"))
     if not extra or extra.best is None or extra.vague:
         return c

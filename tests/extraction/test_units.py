@@ -247,3 +247,13 @@ def test_more_cues():
     assert (
         _type("Party supporters held up flags and portraits of their leader in the square.")[0] == "Protests"
     )
+
+
+def test_ranges_including_clauses_and_separate_clauses():
+    (hurt,) = _hurt("2 militants were killed and 3-5 were wounded.")
+    assert (hurt.low, hurt.best, hurt.high) == (3, 3, 5)
+    assert _deaths("2 Taliban militants including a commander were killed.")[0].best == 2
+    assert _deaths("A shoot-out broke out and a suspect was shot and died.")[0].best == 1
+    assert _deaths("Unknown gunmen shot and killed a civilian on the road.")[0].best == 1
+    tally = _deaths("The toll is unclear. Unclear fatalities coded as 10.")[-1]
+    assert tally.best == 10
