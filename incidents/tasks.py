@@ -1,8 +1,16 @@
 """Celery tasks: thin wrappers that take an id and call a service."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 
+from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
+
+
+@worker_process_init.connect
+def _load_gazetteer(**kwargs) -> None:
+    """Load the GeoNames index when a worker process starts, not during its first parse."""
+    shared_gazetteer()
 
 
 @shared_task(

@@ -147,3 +147,26 @@ def test_an_alias_an_analyst_adds_is_used_by_the_next_parse(reference_data):
     second = _ingest(text + " The group said it would strike again.", published=dt.date(2023, 3, 8))
     article_parse(second.pk)
     assert "Islamic State" in _actors(second.incidents.get(), "actor1")
+
+
+def test_a_place_an_analyst_adds_is_used_by_the_next_parse(reference_data):
+    from incidents.models import Country, Location
+
+    text = "On 3 May 2023, gunmen killed two farmers at Kafr Zeitun Tahta, Syria, residents said."
+    first = _ingest(text, published=dt.date(2023, 5, 4))
+    article_parse(first.pk)
+    assert first.incidents.get().admin1 != "Hama"
+
+    Location.objects.create(
+        name="Kafr Zeitun Tahta",
+        country=Country.objects.get(code="SY"),
+        admin1="Hama",
+        latitude=35.3,
+        longitude=36.6,
+    )
+    second = _ingest(text + " The attackers fled.", published=dt.date(2023, 5, 4))
+    article_parse(second.pk)
+    incident = second.incidents.get()
+    assert (incident.admin1, incident.location_name) == ("Hama", "Kafr Zeitun Tahta")
+    assert incident.location.name == "Kafr Zeitun Tahta"
+    assert (incident.latitude, incident.longitude) == (35.3, 36.6)

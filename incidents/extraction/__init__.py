@@ -14,7 +14,7 @@ from .engine import extract_incidents
 from .knowledge import load_reference_knowledge
 from .types import DraftIncident, Knowledge
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "load_reference_knowledge"]
 

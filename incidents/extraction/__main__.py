@@ -35,8 +35,17 @@ def to_prediction(inc: DraftIncident) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    if argv[1:] == ["--build-gazetteer"]:
+        from .gazetteer import build_cache
+
+        print(build_cache())
+        return 0
     if len(argv) != 2:
-        print("usage: python -m incidents.extraction INPUT.jsonl > OUTPUT.jsonl", file=sys.stderr)
+        print(
+            "usage: python -m incidents.extraction INPUT.jsonl > OUTPUT.jsonl\n"
+            "       python -m incidents.extraction --build-gazetteer",
+            file=sys.stderr,
+        )
         return 2
     knowledge = load_reference_knowledge()
     with open(argv[1], encoding="utf-8") as fh:

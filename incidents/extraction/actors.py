@@ -28,7 +28,7 @@ GENERIC = [
     ("civilians", re.compile(rf"\b(?:{CIVILIANS})\b(?!['\u2019]s)", re.I)),
 ]
 AGENT_AFTER = re.compile(
-    r"^[\s,]*(?:\w+\s+){0,2}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)?(?:attack|kill|raid|storm|fire|fired|open|launch|ambush|abduct|kidnap|claim|carr|detonat|shell|struck|strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|used|hurl)",
+    r"^[\s,]*(?:\w+\s+){0,2}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)?(?:attack|kill|raid|storm|fire|fired|open|launch|ambush|abduct|kidnap|claim|carr|detonat|shell|struck|strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|used|hurl|beat|tortur|loot)",
     re.I,
 )
 AGENT_BEFORE = re.compile(

@@ -12,7 +12,15 @@ from .counts import CountMention, find_counts
 from .dates import DateMention, find_dates
 from .events import classify, first_cue, has_event_cue
 from .knowledge import Indexed, Match, indexed
-from .places import Where, best_place, from_patterns, raw_place, with_suffix
+from .places import (
+    Where,
+    add_gazetteer_places,
+    best_place,
+    from_patterns,
+    place_precision,
+    raw_place,
+    with_suffix,
+)
 from .segment import Block, Group, group_sentences, is_background, split_blocks
 from .text import MAX_CHARS, Sentence, sentences, tokens
 from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge
@@ -38,7 +46,7 @@ def extract_incidents(
     text = text[:MAX_CHARS]
     ix = indexed(knowledge)
     toks = tokens(text)
-    matches = ix.index.find(toks)
+    matches = add_gazetteer_places(ix, text, toks, ix.index.find(toks))
     starts = [m.start for m in matches]
     title_countries = _countries_in(ix.index.find(tokens(title)) if title else [])
     article_countries = _rank_countries(matches) + [
@@ -204,13 +212,13 @@ def _build(
                 p.admin2,
                 p.name,
                 p,
-                "exact" if p.kind != "admin1" else "region",
+                place_precision(text, bp.start, p),
                 bp.start,
                 bp.end,
             )
     if where is None:
         where = Where(country, precision="country")
-    if where.precision != "exact" and country:
+    if where.precision in ("region", "country") and country:
         known = set(ix.admin1_names) | set(ix.country_names)
         raw = raw_place(lead.text, lead.start, known)
         if raw:

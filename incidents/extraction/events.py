@@ -204,6 +204,9 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
     if fam == "territory":
         return EventType("Battles", "Armed clash", m.start(), m.end(), fam)
     if fam == "clash":
+        if not target_is_armed and re.match(r"raid|storm", m.group(), re.I):
+            # a raid on a town or homes with no armed side to fight is an attack on civilians
+            return EventType("Violence against civilians", "Attack", m.start(), m.end(), "attack")
         return EventType("Battles", "Armed clash", m.start(), m.end(), fam)
     if fam == "attack":
         if target_is_armed:

@@ -7,10 +7,11 @@ articles with the same knowledge costs one build.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .gazetteer import Gazetteer, admin1_key, shared_gazetteer
 from .text import Token, name_keys, strip_accents
 from .types import ActorEntry, CountryEntry, Knowledge, PlaceEntry
 
@@ -21,6 +22,8 @@ COMMON_WORDS = frozenset(
     [
         "north",
         "south",
+        "gulf",
+        "highlands",
         "east",
         "west",
         "centre",
@@ -79,8 +82,11 @@ COMMON_WORDS = frozenset(
 )
 
 
-def load_reference_knowledge(path: str | Path | None = None) -> Knowledge:
-    """Read countries.json, places.json and actors.json from `path` (default: incidents/reference/)."""
+def load_reference_knowledge(path: str | Path | None = None, gazetteer: bool = True) -> Knowledge:
+    """Read countries.json, places.json and actors.json from `path` (default: incidents/reference/).
+
+    With `gazetteer` (the default) the process-wide GeoNames gazetteer is attached as well.
+    """
     base = Path(path) if path else REFERENCE_DIR
     countries = [
         CountryEntry(r["code"], r["name"], tuple(r.get("aliases", ())), tuple(r.get("demonyms", ())))
@@ -104,7 +110,8 @@ def load_reference_knowledge(path: str | Path | None = None) -> Knowledge:
         ActorEntry(r["name"], r["actor_type"], tuple(r.get("aliases", ())), r.get("country", "") or "")
         for r in _read(base / "actors.json")
     ]
-    return Knowledge(countries=countries, places=places, actors=actors)
+    gaz = shared_gazetteer() if gazetteer else None
+    return Knowledge(countries=countries, places=places, actors=actors, gazetteer=gaz)
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
@@ -193,14 +200,26 @@ class Indexed:
         tuple[str, ...], list[PlaceEntry]
     ]  # folded name -> admin1 entries (incl. common words)
     country_names: dict[tuple[str, ...], CountryEntry]  # folded country name or alias -> entry
+    gazetteer: Gazetteer | None = None
+    # country -> admin1_key(curated admin1 name or alias) -> curated admin1 name
+    curated_admin1: dict[str, dict[str, str]] = field(default_factory=dict)
+    _admin1_names: dict[str, str] = field(default_factory=dict)  # "CC.code" -> admin1 name to output
+
+    def admin1_name(self, country: str, code: str, geonames_name: str) -> str:
+        """The admin1 name to output for a GeoNames admin1: the curated (ACLED-style) one if it matches."""
+        k = f"{country}.{code}"
+        hit = self._admin1_names.get(k)
+        if hit is None:
+            hit = self._admin1_names[k] = _curated_admin1(self.curated_admin1.get(country, {}), geonames_name)
+        return hit
 
 
-_CACHE: dict[int, tuple[Knowledge, tuple[int, int, int], Indexed]] = {}
+_CACHE: dict[int, tuple[Knowledge, tuple[int, ...], Indexed]] = {}
 
 
 def indexed(knowledge: Knowledge) -> Indexed:
     """The (cached) index of a Knowledge."""
-    sig = (len(knowledge.countries), len(knowledge.places), len(knowledge.actors))
+    sig = (len(knowledge.countries), len(knowledge.places), len(knowledge.actors), id(knowledge.gazetteer))
     hit = _CACHE.get(id(knowledge))
     if hit and hit[0] is knowledge and hit[1] == sig:
         return hit[2]
@@ -230,7 +249,36 @@ def indexed(knowledge: Knowledge) -> Indexed:
     for a in knowledge.actors:
         for nm in (a.name, *a.aliases):
             idx.add(nm, "actor", a)
-    result = Indexed(idx, {c.code: c for c in knowledge.countries}, admin1, admin1_names, country_names)
+    curated: dict[str, dict[str, str]] = {}
+    for p in knowledge.places:
+        if p.kind == "admin1":
+            for nm in (p.name, *p.aliases):
+                curated.setdefault(p.country, {}).setdefault(admin1_key(nm), p.name)
+    result = Indexed(
+        idx,
+        {c.code: c for c in knowledge.countries},
+        admin1,
+        admin1_names,
+        country_names,
+        knowledge.gazetteer,
+        curated,
+    )
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, sig, result)
     return result
+
+
+def _curated_admin1(curated: dict[str, str], geonames_name: str) -> str:
+    """Curated admin1 name for a GeoNames one ("Muhafazat Kirkuk" -> "Kirkuk"), else the GeoNames name."""
+    if not geonames_name:
+        return ""
+    key = admin1_key(geonames_name)
+    if key in curated:
+        return curated[key]
+    # "Kashmir" -> "Jammu and Kashmir": a curated name holding the GeoNames one as whole words, if only one
+    if key:
+        padded = f" {key} "
+        hits = {nm for k, nm in curated.items() if k and (f" {k} " in padded or padded in f" {k} ")}
+        if len(hits) == 1:
+            return hits.pop()
+    return strip_accents(geonames_name)

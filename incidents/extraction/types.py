@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Knowledge:
     countries: list[CountryEntry] = field(default_factory=list)
     places: list[PlaceEntry] = field(default_factory=list)
     actors: list[ActorEntry] = field(default_factory=list)
+    gazetteer: Any = None  # a gazetteer.Gazetteer (GeoNames towns) or None; curated places win over it
 
 
 @dataclass(frozen=True)

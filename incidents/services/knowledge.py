@@ -6,6 +6,7 @@ import threading
 
 from django.db.models import Count, Max
 
+from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.extraction.types import ActorEntry, CountryEntry, Knowledge, PlaceEntry
 from incidents.models import Actor, Country, Location
 
@@ -68,4 +69,5 @@ def _read_knowledge() -> Knowledge:
         )
         for a in Actor.objects.all()
     ]
-    return Knowledge(countries=countries, places=places, actors=actors)
+    # The GeoNames gazetteer is the same for every parse: one copy per process, loaded once.
+    return Knowledge(countries=countries, places=places, actors=actors, gazetteer=shared_gazetteer())

@@ -195,7 +195,7 @@ def test_seed_article():
     assert iq.fatalities.best == 11
     sy = next(i for i in incs if i.country == "SY")
     assert (sy.start_date, sy.end_date) == (date(2022, 1, 20), date(2022, 1, 23))
-    assert sy.admin1 == "Al-Hasakah" and sy.location_name in ("Al-Hasakah", "Ghweran prison")
+    assert sy.admin1 == "Al-Hasakeh" and sy.location_name in ("Al-Hasakah", "Ghweran prison")
     assert (sy.event_type, sy.sub_event_type) == ("Battles", "Armed clash")
     assert (_actor(sy, "actor1"), _actor(sy, "actor2")) == ("Islamic State", "Syrian Democratic Forces")
     assert (sy.fatalities.low, sy.fatalities.best) == (121, 120)
@@ -296,3 +296,21 @@ def test_ethnic_militias_get_acled_style_names():
     assert _actor(inc, "actor1") == "Fulani Ethnic Militia (Nigeria)"
     inc = _one("On 6 May 2020, Iraqi militias shelled a base near Kirkuk, Iraq.", date(2020, 5, 7))
     assert "Ethnic" not in _actor(inc, "actor1")
+
+
+def test_a_raid_on_civilians_is_an_attack_and_police_beating_a_man_too():
+    inc = _one(
+        "On 9 May 2020, Israeli forces raided the village of Beita, West Bank, and attacked Palestinian "
+        "residents in the area. No injuries were reported.",
+        date(2020, 5, 10),
+    )
+    assert (inc.event_type, inc.sub_event_type) == ("Violence against civilians", "Attack")
+    inc = _one(
+        "On 2 May 2020, in Havana, Cuba, police beat a man for not wearing a facemask.", date(2020, 5, 3)
+    )
+    assert (inc.event_type, _actor(inc, "actor1")) == ("Violence against civilians", "Police Forces of Cuba")
+    inc = _one(
+        "On 9 May 2020, soldiers raided a rebel base near Gao, Mali, killing four militants.",
+        date(2020, 5, 10),
+    )
+    assert inc.event_type == "Battles"
