@@ -21,7 +21,16 @@ SUICIDE = _rx(
 AIR = _rx(
     r"air\s*strikes?|aircraft|air\s+force|(?:jets|planes|helicopters?)\s+(?:bombed|struck|fired|attacked|hit)|airstrikes?|air\s+raids?|drone\s+(?:strike|attack)s?|warplanes?|fighter\s+jets?|aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|bombed\s+by\s+(?:aircraft|jets|planes)|drones?\b"
 )
-SHELL = _rx(r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard|ATGMs?\b|anti-tank")
+SHELL = _rx(
+    r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard|ATGMs?\b|anti-tank|grenade\s+launchers?|RPGs?\b"
+)
+# ACLED: heavy weapons fired together with small arms or machine guns make an armed clash
+SMALL_ARMS = _rx(r"small\s+arms|machine\s+guns?|gunfire|rifles?|exchange(?:d)?\s+(?:of\s+)?fire")
+# an attack that turns into fighting ("leading to clashes with residents") is a battle
+TURNS_TO_FIGHT = _rx(
+    r"(?:leading\s+to|sparking|sparked|resulting\s+in|in\s+the\s+ensuing)\s+(?:\w+\s+)?(?:clashes|fighting|exchange\s+of\s+fire)"
+    r"|in\s+the\s+fighting|communal\s+(?:violence|clashes|fighting)"
+)
 IED = _rx(
     r"IEDs?\b|improvised\s+explosive|roadside\s+bomb|car\s+bomb|landmines?|land\s+mines?|mines?\s+explo|explosive\s+device|bomb(?:s|ing|ings|ed)?\b|blasts?\b|explosions?\b|explod|detonat|booby|motorcycle\s+rigged|rigged\s+with\s+explosives|sticky\s+bomb"
 )
@@ -32,7 +41,7 @@ ABDUCT = _rx(
 )
 SEXUAL = _rx(r"rap(?:e|ed|ing)\b|sexual(?:ly)?\s+(?:assault|abuse|violence)")
 CLASH = _rx(
-    r"clash|fighting|shoot-?outs?|small\s+arms|machine\s+guns?|grenade\s+launchers?|fought|(?<!legal\s)(?<!court\s)(?<!political\s)(?<!uphill\s)battle(?!\s+(?:for|over|against)\b)|gunfights?|firefights?|exchange(?:d)?\s+(?:of\s+)?fire|skirmish|ambush|repell|repuls|raid(?:ed|s)?\b|stormed|offensive|counter-?attack|attacked\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:army|military|police|checkpoint|base|post|barracks?|outpost|positions?|convoy|patrol|troops|soldiers|forces)"
+    r"clash|fighting|shoot-?outs?|small\s+arms|machine\s+guns?|fought|(?<!legal\s)(?<!court\s)(?<!political\s)(?<!uphill\s)battle(?!\s+(?:for|over|against)\b)|gunfights?|firefights?|exchange(?:d)?\s+(?:of\s+)?fire|skirmish|ambush|repell|repuls|raid(?:ed|s)?\b|stormed|offensive|counter-?attack|attacked\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}(?:army|military|police|checkpoint|base|post|barracks?|outpost|positions?|convoy|patrol|troops|soldiers|forces)"
 )
 TERRITORY = _rx(
     r"(?:took|taken|seized|captured|regained|recaptured|retook|gained)\s+(?:full\s+)?control|captured\s+the\s+(?:town|city|village|district)|overran|recaptur|liberat(?:ed|ion)\s+of"
@@ -170,7 +179,8 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
     ):
         fam = "riot"  # "labourers clashed with police and pelted stones"
     crowd = re.search(
-        r"\b(?:group\s+of\s+(?:people|residents|villagers|locals|youths?)|villagers|residents|locals|youths?|"
+        r"\b(?:group\s+of\s+(?:people|residents|villagers|locals|youths?)|(?:village|rival|two)\s+groups|"
+        r"villagers|residents|locals|youths?|"
         r"supporters|workers|labou?rers|crowd|students|mob)\b[^.]{0,60}?\b(?:attack|beat|pelt|stone|clash|assault)",
         lead,
         re.I,
@@ -189,6 +199,10 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
         )
     if fam in ("protest", "riot", "mob"):
         return _crowd(fam, lead, full, m)
+    if fam == "shell" and SMALL_ARMS.search(lead):
+        return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
+    if fam == "attack" and TURNS_TO_FIGHT.search(full):
+        return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
     if fam in dict(EXPLOSIVE_SUBS):
         for name, sub in EXPLOSIVE_SUBS:
             mm = dict(FAMILY_CUES)[name].search(lead)

@@ -257,3 +257,21 @@ def test_ranges_including_clauses_and_separate_clauses():
     assert _deaths("Unknown gunmen shot and killed a civilian on the road.")[0].best == 1
     tally = _deaths("The toll is unclear. Unclear fatalities coded as 10.")[-1]
     assert tally.best == 10
+
+
+def test_weapons_decide_between_shelling_and_clash():
+    heavy = "Rebel forces fired grenade launchers at government positions near the town."
+    assert _type(heavy) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    mixed = "Government forces fired 82mm mortars, heavy machine guns and small arms at rebel positions."
+    assert _type(mixed) == ("Battles", "Armed clash")
+
+
+def test_an_attack_that_turns_into_fighting_is_a_battle():
+    text = "Armed youth attacked several villages, leading to clashes with residents. Three were killed."
+    assert _type(text) == ("Battles", "Armed clash")
+    assert _type("Gunmen attacked a village and killed three residents.")[0] == "Violence against civilians"
+
+
+def test_two_groups_clashing_without_weapons_riot():
+    text = "Two village groups clashed over a land dispute and one of them threw acid on the other."
+    assert _type(text)[0] == "Riots"
