@@ -58,6 +58,36 @@ class DateMention:
     text: str
 
 
+_LATER_BY = re.compile(
+    r"\b(?P<n>\w+)\s+(?P<unit>days?|weeks?)\s+later[\s,]*(?:on\s+)?$|\b(?P<next>the\s+next|the\s+following)\s+day[\s,]*(?:on\s+)?$",
+    re.I,
+)
+_AFTER_ANOTHER = re.compile(r"\b(?:later|after|afterwards|since|until|before)\b[\s,]*(?:on\s+|in\s+)?$", re.I)
+
+
+def anchor(d: DateMention, before: str) -> DateMention | None:
+    """The date `d` says about the event reported before it, given the text just before `d`.
+
+    "Two days later, on October 2" puts the earlier event on September 30; a date after
+    "later", "after", "since", "until" or "before" belongs to another event (None); any other
+    date is the event's own.
+    """
+    m = _LATER_BY.search(before)
+    if m:
+        if m.group("next"):
+            back = 1
+        else:
+            n = _num(m.group("n"))
+            if not n:
+                return None
+            back = n * (7 if m.group("unit").lower().startswith("week") else 1)
+        day = d.start_date - timedelta(days=back)
+        return DateMention(day, day, d.precision, d.start, d.end, d.text)
+    if _AFTER_ANOTHER.search(before):
+        return None
+    return d
+
+
 def _recent(published: date, month: int, day: int, year: int | None) -> date | None:
     """The date with that month/day: in `year`, or the most recent one not after publication (+2 days grace)."""  # noqa: E501
     try:

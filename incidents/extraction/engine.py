@@ -9,7 +9,7 @@ from datetime import date
 
 from . import actors as act
 from .counts import CountMention, find_counts
-from .dates import DateMention, find_dates
+from .dates import DateMention, anchor, find_dates
 from .events import classify, first_cue, has_event_cue
 from .knowledge import Indexed, Match, indexed
 from .places import (
@@ -30,7 +30,6 @@ _SOURCE = re.compile(
     r"|(?P<b>police|officials?|the\s+military|the\s+army|witnesses|residents|medics|doctors|hospital\s+officials|security\s+sources|local\s+media|state\s+media|[A-Z][\w]+(?:\s+[A-Z][\w]+){0,4})\s+(?:said|say|says|reported|stated|told|confirmed)\b"
 )
 _SOURCE_SKIP = re.compile(r"^(?:He|She|They|It|We|The|This|That|Officials?|Police)$")
-_LATER = re.compile(r"\b(?:later|after|afterwards|since|until|before)\b[\s,]*(?:on\s+|in\s+)?$", re.I)
 _NON_EVENT = re.compile(
     r"\b(?:heart\s+attack|panic\s+attack|attack\s+on\s+(?:democracy|freedom)|protest\s+vote|threat(?:en)?s?\b|warn|plans?\s+to|vowed|to\s+prevent|cease-?fire|truce)",
     re.I,
@@ -65,11 +64,7 @@ def extract_incidents(
             if not (has_event_cue(s.text) or counted and items) or _NON_EVENT.search(s.text) and not counted:
                 continue
             sm = _in_span(matches, starts, s.start, s.end)
-            dms = [
-                d
-                for d in find_dates(s.text, published, s.start)
-                if not _LATER.search(text[max(0, d.start - 25) : d.start])
-            ]
+            dms = _own_dates(text, s, published)
             items.append((s, _sentence_country(ix, s, sm, block_countries), dms[0] if dms else None))
         if not items:
             continue
@@ -80,6 +75,16 @@ def extract_incidents(
             inc = _build(ix, text, g, block, published, matches, starts, block_countries)
             if inc is not None:
                 out.append(inc)
+    return out
+
+
+def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:
+    """The sentence's dates that date its own event ("two days later, on ..." shifted back)."""
+    out = []
+    for d in find_dates(s.text, published, s.start):
+        own = anchor(d, text[max(0, d.start - 30) : d.start])
+        if own is not None:
+            out.append(own)
     return out
 
 
@@ -237,9 +242,21 @@ def _build(
     dm: DateMention | None = g.date
     if dm is None:
         for s in sents:
-            d = find_dates(s.text, published, s.start)
+            d = _own_dates(text, s, published)
             if d:
                 dm = d[0]
+                break
+    if dm is None:
+        # "The deceased was found on Tuesday": the two sentences that follow the incident's own, when
+        # they report no other event (their dates belong to this one)
+        story = sentences(text[block.start : block.end], block.start)
+        following = [s for s in story if s.start >= full_b][:2]
+        for s in following:
+            if has_event_cue(s.text):
+                break
+            found = _own_dates(text, s, published)
+            if found:
+                dm = found[0]
                 break
     if dm is None and block.headline is not None:
         hd = find_dates(block.headline.text, published, block.headline.start)

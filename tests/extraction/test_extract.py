@@ -314,3 +314,19 @@ def test_a_raid_on_civilians_is_an_attack_and_police_beating_a_man_too():
         date(2020, 5, 10),
     )
     assert inc.event_type == "Battles"
+
+
+def test_an_undated_report_takes_its_date_from_the_follow_up():
+    inc = _one(
+        "Gunmen stormed an army base in Mukalla city, Hadramawt governorate, Yemen, and took soldiers "
+        "hostage. At least four soldiers were killed. Two days later, on October 2, 2013, the army "
+        "shelled the building.",
+        date(2013, 10, 3),
+    )
+    assert inc.start_date == date(2013, 9, 30)
+    inc = _one(
+        "Militants decapitated a cab driver near Wana, Pakistan, saying he was an informant.\n"
+        "The body was found on Tuesday in a town south of Wana.",
+        date(2006, 4, 28),
+    )
+    assert inc.start_date == date(2006, 4, 25)

@@ -275,3 +275,15 @@ def test_an_attack_that_turns_into_fighting_is_a_battle():
 def test_two_groups_clashing_without_weapons_riot():
     text = "Two village groups clashed over a land dispute and one of them threw acid on the other."
     assert _type(text)[0] == "Riots"
+
+
+def test_a_later_date_can_anchor_the_earlier_event():
+    from incidents.extraction.dates import anchor
+
+    (d,) = find_dates("Two days later, on October 2, 2013, the army shelled the building.", date(2013, 10, 3))
+    before = "Two days later, "
+    shifted = anchor(d, before)
+    assert (shifted.start_date, shifted.precision) == (date(2013, 9, 30), "day")
+    assert anchor(d, "The next day, ").start_date == date(2013, 10, 1)
+    assert anchor(d, "He was released after ") is None
+    assert anchor(d, "The attack came ") is d
