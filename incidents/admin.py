@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 
 from incidents.models import (
     Actor,
+    ApiToken,
     Article,
     Country,
     Evidence,
@@ -14,6 +15,7 @@ from incidents.models import (
     Source,
 )
 from incidents.services import article_requeue, incident_set_status
+from incidents.services.tokens import api_token_revoke
 
 
 @admin.register(Country)
@@ -130,3 +132,24 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_filter = ["field"]
     search_fields = ["text"]
     raw_id_fields = ["incident", "article"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_api_token` (shown once); here they are listed and revoked."""
+
+    list_display = ["prefix", "user", "name", "scope", "state", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["scope", "revoked_at"]
+    search_fields = ["prefix", "name", "user__username"]
+    readonly_fields = ["user", "prefix", "scope", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = ["name", *readonly_fields]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token)
+        self.message_user(request, f"{queryset.count()} token(s) revoked.", messages.SUCCESS)

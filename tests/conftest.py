@@ -19,6 +19,15 @@ SEED_PATH = SHARED / "seed" / "mehr-2022-01-daesh-iraq-syria.txt"
 SEED_PUBLISHED = dt.date(2022, 1, 23)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttle counts live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED_PATH.is_file():
@@ -41,12 +50,14 @@ def analyst(db, django_user_model):
 
 @pytest.fixture
 def api_client(analyst):
-    from rest_framework.authtoken.models import Token
+    """An analyst's read-write API client."""
     from rest_framework.test import APIClient
 
+    from incidents.services.tokens import api_token_create
+
     client = APIClient()
-    token = Token.objects.create(user=analyst)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, raw = api_token_create(analyst, scope="write")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
 
 

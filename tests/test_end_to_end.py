@@ -5,9 +5,9 @@ import time
 import urllib.request
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from incidents.models import Article, Incident
+from incidents.services.tokens import api_token_create
 from tests.conftest import SEED_PUBLISHED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _call(url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method="POST" if body is not None else "GET")
-    request.add_header("Authorization", f"Token {token}")
+    request.add_header("Authorization", f"Bearer {token}")
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, json.loads(response.read())
@@ -38,7 +38,7 @@ def _wait_parsed(url: str, token: str, timeout: float = 90) -> dict:
 def test_seed_article_through_api_and_worker(
     live_server, celery_worker_process, reference_data, analyst, seed_text
 ):
-    token = Token.objects.create(user=analyst).key
+    _, token = api_token_create(analyst, scope="write")
     status, body = _call(
         f"{live_server.url}/api/v1/articles/",
         token,

@@ -53,7 +53,7 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
     manage("migrate", "--noinput")
     assert "countries" in manage("load_reference")
     assert "password" in manage("create_demo_user", "--username", "demo")
-    token = re.search(r"Generated token (\w+)", manage("drf_create_token", "demo")).group(1)
+    token = manage("create_api_token", "demo", "--scope", "write").strip()
 
     port = _free_port()
     log_path = tmp_path / "serve.log"
@@ -87,7 +87,7 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
             }
         ).encode()
         request = urllib.request.Request(f"{base}/api/v1/articles/", data=body, method="POST")
-        request.add_header("Authorization", f"Token {token}")
+        request.add_header("Authorization", f"Bearer {token}")
         request.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 202
@@ -95,7 +95,7 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
         deadline = time.monotonic() + 60
         status = ""
         while time.monotonic() < deadline and status not in ("parsed", "failed"):
-            poll = urllib.request.Request(poll_url, headers={"Authorization": f"Token {token}"})
+            poll = urllib.request.Request(poll_url, headers={"Authorization": f"Bearer {token}"})
             with urllib.request.urlopen(poll, timeout=10) as response:
                 article = json.loads(response.read())
             status = article["status"]

@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from incidents.api.permissions import is_analyst
 from incidents.api.serializers import (
     ArticleSerializer,
     ArticleUploadSerializer,
@@ -27,6 +28,8 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("evidence")
+        if not is_analyst(self.request.user):
+            queryset = queryset.filter(status=Incident.Status.PUBLISHED)  # drafts are for analysts
         return queryset
 
     def get_serializer_class(self):

@@ -1,0 +1,37 @@
+"""Who may do what: readers read published incidents; analysts also see drafts and write."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+from incidents.models import ApiToken
+
+ANALYSTS_GROUP = "analysts"
+
+
+def is_analyst(user) -> bool:
+    """Staff and members of the 'analysts' group review and edit incidents."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_staff or user.groups.filter(name=ANALYSTS_GROUP).exists()
+
+
+def can_write(request) -> bool:
+    """An analyst, through the browser session or a read-write token."""
+    if not is_analyst(request.user):
+        return False
+    token = request.auth
+    return not isinstance(token, ApiToken) or token.scope == ApiToken.Scope.WRITE
+
+
+class ReadOrAnalystWrite(permissions.BasePermission):
+    """Any authenticated client reads; only analysts with write access change anything."""
+
+    message = "Changing data needs an analyst account and, for API tokens, the write scope."
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return can_write(request)
