@@ -1,0 +1,125 @@
+"""ACLED's column names, order and codes, shared by the CSV export and the ACLED read API.
+
+ACLED publishes one row per event with these columns; tools built for ACLED data read them by
+name, so an incident is rendered exactly this way wherever ACLED compatibility is promised.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from incidents.models import Incident, IncidentActor, IncidentSource
+
+COLUMNS: tuple[str, ...] = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+
+# ACLED's actor type codes ("inter" columns)
+INTER_CODES = {
+    "state_forces": 1,
+    "rebel_group": 2,
+    "political_militia": 3,
+    "identity_militia": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external_other": 8,
+}
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+GEO_PRECISION = {"exact": 1, "near": 2, "region": 3, "country": 3}
+DISORDER_TYPE = {
+    "Battles": "Political violence",
+    "Explosions/Remote violence": "Political violence",
+    "Violence against civilians": "Political violence",
+    "Riots": "Political violence; Demonstrations",
+    "Protests": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+
+
+def with_acled_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Everything `acled_row` reads, fetched in a fixed number of queries."""
+    return queryset.select_related("country", "location", "article__publisher").prefetch_related(
+        Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor").order_by("pk")),
+        Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source").order_by("pk")),
+    )
+
+
+def _actors(incident: Incident, role: str) -> list:
+    return [link.actor for link in incident.incident_actors.all() if link.role == role]
+
+
+def acled_row(incident: Incident) -> dict[str, object]:
+    """One incident as an ACLED row (keys in COLUMNS order)."""
+    actor1, actor2 = _actors(incident, "actor1"), _actors(incident, "actor2")
+    assoc = _actors(incident, "associated")
+    inter1 = INTER_CODES.get(actor1[0].actor_type, 8) if actor1 else 0
+    inter2 = INTER_CODES.get(actor2[0].actor_type, 8) if actor2 else 0
+    low, high = sorted((inter1, inter2))
+    interaction = int(f"{low}{high}") if low else high
+    sources = [link.source for link in incident.incident_sources.all()]
+    publisher = incident.article.publisher if incident.article_id else None
+    country = incident.country
+    return {
+        "event_id_cnty": f"{incident.country_id or 'XX'}{incident.pk}",
+        "event_date": incident.start_date.isoformat() if incident.start_date else "",
+        "year": incident.start_date.year if incident.start_date else "",
+        "time_precision": TIME_PRECISION.get(incident.date_precision, 1),
+        "disorder_type": DISORDER_TYPE.get(incident.event_type, ""),
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "actor1": actor1[0].name if actor1 else "",
+        "assoc_actor_1": "; ".join(a.name for a in actor1[1:]),
+        "inter1": inter1,
+        "actor2": actor2[0].name if actor2 else "",
+        "assoc_actor_2": "; ".join(a.name for a in actor2[1:] + assoc),
+        "inter2": inter2,
+        "interaction": interaction,
+        "civilian_targeting": "Civilian targeting" if actor2 and actor2[0].actor_type == "civilians" else "",
+        "iso": "",
+        "region": "",
+        "country": country.name if country else "",
+        "admin1": incident.admin1,
+        "admin2": incident.location.admin2 if incident.location else "",
+        "admin3": incident.location.admin3 if incident.location else "",
+        "location": incident.location_name or (incident.location.name if incident.location else ""),
+        "latitude": incident.latitude if incident.latitude is not None else "",
+        "longitude": incident.longitude if incident.longitude is not None else "",
+        "geo_precision": GEO_PRECISION.get(incident.geo_precision, 3),
+        "source": "; ".join(s.name for s in sources),
+        "source_scale": publisher.get_scale_display() if publisher else "",
+        "notes": incident.summary,
+        "fatalities": incident.fatalities_best or 0,
+        "tags": "",
+        "timestamp": int(incident.updated_at.timestamp()),
+    }
