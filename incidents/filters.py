@@ -1,8 +1,62 @@
 """One FilterSet per resource, shared by the REST API and the analyst pages."""
 
-import django_filters
+from __future__ import annotations
 
-from incidents.models import Incident
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.forms import ValidationError
+
+from incidents.models import Actor, Incident, IncidentActor, Location, Source
+
+# The PostgreSQL expressions the GIN indexes of migration 0003 are built on: a query must use
+# exactly these for the indexes to serve it.
+SUMMARY_TSV = "to_tsvector('english', incidents_incident.summary)"
+ARTICLE_TSV = "to_tsvector('english', incidents_article.text)"
+
+
+def full_text(queryset, value: str):
+    """Incidents whose summary or article text matches `value` (web-search syntax).
+
+    PostgreSQL full-text search with GIN indexes; SQLite, the embedded default, falls back to a
+    substring match so `make run` needs no server.
+    """
+    if connection.vendor == "postgresql":
+        match = RawSQL(
+            f"({SUMMARY_TSV} @@ websearch_to_tsquery('english', %s) OR incidents_incident.article_id IN "
+            f"(SELECT incidents_article.id FROM incidents_article "
+            f"WHERE {ARTICLE_TSV} @@ websearch_to_tsquery('english', %s)))",
+            (value, value),
+            output_field=BooleanField(),
+        )
+        return queryset.filter(match)
+    return queryset.filter(Q(summary__icontains=value) | Q(article__text__icontains=value))
+
+
+class IncidentFilterForm(forms.Form):
+    """Checks the values that need more than a type check, so a bad one is reported by name."""
+
+    def clean_country(self):
+        value = self.cleaned_data.get("country") or ""
+        codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise ValidationError(f"Not ISO 3166-1 alpha-2 codes: {', '.join(bad)}")
+        return ",".join(codes)
+
+    def clean_bbox(self):
+        value = self.cleaned_data.get("bbox") or ""
+        if not value:
+            return None
+        try:
+            min_lon, min_lat, max_lon, max_lat = (float(v) for v in value.split(","))
+        except ValueError:
+            raise ValidationError("bbox is four numbers: min_lon,min_lat,max_lon,max_lat") from None
+        if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise ValidationError("bbox corners are out of range or in the wrong order")
+        return (min_lon, min_lat, max_lon, max_lat)
 
 
 class IncidentFilter(django_filters.FilterSet):
@@ -13,17 +67,99 @@ class IncidentFilter(django_filters.FilterSet):
         field_name="start_date", lookup_expr="lte", label="Incidents on or before this date (YYYY-MM-DD)"
     )
     country = django_filters.CharFilter(
-        field_name="country_id", method="filter_country", label="ISO 3166-1 alpha-2 code(s), comma-separated"
+        method="filter_country", label="ISO 3166-1 alpha-2 code(s), comma-separated"
     )
-    event_type = django_filters.ChoiceFilter(choices=Incident.EventType.choices)
-    sub_event_type = django_filters.ChoiceFilter(choices=Incident.SubEventType.choices)
-    status = django_filters.ChoiceFilter(choices=Incident.Status.choices)
-    article = django_filters.NumberFilter(field_name="article_id")
+    admin1 = django_filters.CharFilter(
+        field_name="admin1", lookup_expr="iexact", label="First-level division"
+    )
+    location = django_filters.NumberFilter(field_name="location_id", label="Location id")
+    location_name = django_filters.CharFilter(
+        field_name="location_name", lookup_expr="icontains", label="Place name (substring)"
+    )
+    event_type = django_filters.MultipleChoiceFilter(
+        choices=Incident.EventType.choices, label="ACLED event type"
+    )
+    sub_event_type = django_filters.MultipleChoiceFilter(
+        choices=Incident.SubEventType.choices, label="ACLED sub-event type"
+    )
+    actor = django_filters.CharFilter(method="filter_actor", label="Actor id or exact name, in any role")
+    actor_role = django_filters.ChoiceFilter(
+        choices=IncidentActor.Role.choices, method="filter_noop", label="Limit `actor` to this role"
+    )
+    fatalities_min = django_filters.NumberFilter(
+        field_name="fatalities_best", lookup_expr="gte", label="At least"
+    )
+    fatalities_max = django_filters.NumberFilter(
+        field_name="fatalities_best", lookup_expr="lte", label="At most"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Incident.Status.choices, label="Review status")
+    bbox = django_filters.CharFilter(
+        method="filter_bbox", label="Bounding box: min_lon,min_lat,max_lon,max_lat"
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Changed at or after this time (ISO 8601): a change feed",
+    )
+    q = django_filters.CharFilter(method="filter_q", label="Full-text search over summaries and article text")
+    article = django_filters.NumberFilter(field_name="article_id", label="Drafted from this article")
 
     class Meta:
         model = Incident
-        fields = ["date_from", "date_to", "country", "event_type", "sub_event_type", "status", "article"]
+        form = IncidentFilterForm
+        fields: list[str] = []
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # read by filter_actor
 
     def filter_country(self, queryset, name, value):
-        codes = [c.strip().upper() for c in value.split(",") if c.strip()]
-        return queryset.filter(country_id__in=codes) if codes else queryset
+        return queryset.filter(country_id__in=value.split(",")) if value else queryset
+
+    def filter_actor(self, queryset, name, value):
+        links = IncidentActor.objects.all()
+        links = (
+            links.filter(actor_id=int(value)) if value.isdigit() else links.filter(actor__name__iexact=value)
+        )
+        role = self.form.cleaned_data.get("actor_role")
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(pk__in=links.values("incident_id"))
+
+    def filter_bbox(self, queryset, name, value):
+        min_lon, min_lat, max_lon, max_lat = value
+        return queryset.filter(
+            longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
+        )
+
+    def filter_q(self, queryset, name, value):
+        return full_text(queryset, value) if value.strip() else queryset
+
+
+class ActorFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    actor_type = django_filters.ChoiceFilter(choices=Actor.ACTOR_TYPE_CHOICES)
+    country = django_filters.CharFilter(field_name="country_id", lookup_expr="iexact")
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+
+class LocationFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    country = django_filters.CharFilter(field_name="country_id", lookup_expr="iexact")
+    admin1 = django_filters.CharFilter(lookup_expr="iexact")
+    kind = django_filters.ChoiceFilter(choices=Location.Kind.choices)
+
+    class Meta:
+        model = Location
+        fields: list[str] = []
+
+
+class SourceFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains")
+    scale = django_filters.ChoiceFilter(choices=Source.Scale.choices)
+
+    class Meta:
+        model = Source
+        fields: list[str] = []

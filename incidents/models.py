@@ -52,11 +52,11 @@ class Source(models.Model):
 class Actor(models.Model):
     """A named party to incidents, with the aliases the news uses for it."""
 
-    ActorType = models.TextChoices("ActorType", [(key, label) for key, label in ACTOR_TYPES.items()])
+    ACTOR_TYPE_CHOICES = list(ACTOR_TYPES.items())  # stored value: the key ("rebel_group")
 
     name = models.CharField(max_length=200, unique=True)
     aliases = models.JSONField(default=list, blank=True, help_text="Other names, one per list item.")
-    actor_type = models.CharField(max_length=30, choices=ActorType.choices)
+    actor_type = models.CharField(max_length=30, choices=ACTOR_TYPE_CHOICES)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,7 +180,7 @@ class Incident(models.Model):
     )
     # Position among the drafts of its article: re-parsing replaces drafts, never duplicates them.
     sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    start_date = models.DateField(null=True, blank=True, db_index=True)
+    start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
     event_type = models.CharField(max_length=40, choices=EventType.choices)
@@ -207,7 +207,7 @@ class Incident(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
     sources = models.ManyToManyField(Source, through="IncidentSource", related_name="incidents")
 
@@ -216,18 +216,21 @@ class Incident(models.Model):
         constraints = [
             models.CheckConstraint(condition=_VALID_PAIRS, name="incident_valid_event_pair"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="incident_end_after_start",
             ),
             models.UniqueConstraint(fields=["article", "sequence"], name="incident_unique_draft_per_article"),
         ]
-        indexes = [models.Index(fields=["country", "start_date"])]
+        indexes = [
+            # the list's keyset pages: newest first, alone or within a country; the change feed
+            models.Index(fields=["-start_date", "-id"], name="incident_date_keyset"),
+            models.Index(fields=["country", "-start_date", "-id"], name="incident_country_date_keyset"),
+            models.Index(fields=["updated_at", "id"], name="incident_updated_keyset"),
+        ]
 
     def __str__(self) -> str:
         where = self.location_name or self.admin1 or (self.country_id or "")
-        return f"{self.start_date or '?'} {self.sub_event_type} {where}".strip()
+        return f"{self.start_date} {self.sub_event_type} {where}".strip()
 
     def clean(self) -> None:
         if SUB_EVENT_TYPES.get(self.sub_event_type) != self.event_type:

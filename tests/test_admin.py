@@ -84,3 +84,17 @@ def test_admin_refuses_a_mismatched_event_pair(staff_client, incident):
     assert "is not a sub-event type of" in response.content.decode()
     incident.refresh_from_db()
     assert incident.sub_event_type == "Armed clash"
+
+
+def test_an_actor_can_be_edited_in_the_admin(staff_client, incident):
+    actor = Actor.objects.get(name="Islamic State")
+    form = {
+        "name": "Islamic State",
+        "aliases": '["Daesh", "ISIS"]',
+        "actor_type": "rebel_group",
+        "country": "",
+    }
+    response = staff_client.post(f"/admin/incidents/actor/{actor.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    actor.refresh_from_db()
+    assert actor.aliases == ["Daesh", "ISIS"]

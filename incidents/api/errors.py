@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,4 +16,7 @@ def exception_handler(exc, context):
             {"detail": f"The request body is too large; an article may be at most {limit:.0f} MB."},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, DjangoValidationError):
+        # model validation (event/sub-event pairs, date order, unique names) speaks as a 400
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)

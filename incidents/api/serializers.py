@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from incidents.models import Article, Evidence, Incident, IncidentActor
+from incidents.models import Actor, Article, Evidence, Incident, IncidentActor, Location, Source
 
 
 class IncidentActorSerializer(serializers.ModelSerializer):
@@ -124,3 +124,58 @@ class ArticleUploadSerializer(serializers.Serializer):
         if has_text == has_file:
             raise serializers.ValidationError("Send the article as `text` or as `file` (one of them).")
         return attrs
+
+
+class _AliasesMixin:
+    def validate_aliases(self, value) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise serializers.ValidationError("A list of names.")
+        return [" ".join(v.split()) for v in value if v.strip()]
+
+
+class ActorSerializer(_AliasesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "aliases", "actor_type", "country", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class LocationSerializer(_AliasesMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Location
+        fields = [
+            "id", "name", "kind", "aliases", "country", "admin1", "admin2", "admin3",
+            "latitude", "longitude", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["updated_at"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "name", "url", "domain", "scale"]
+
+
+class IncidentActorWriteSerializer(serializers.Serializer):
+    actor = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
+    role = serializers.ChoiceField(choices=IncidentActor.Role.choices)
+
+
+class IncidentWriteSerializer(serializers.ModelSerializer):
+    """What analysts and read-write clients send to create or change an incident."""
+
+    actors = IncidentActorWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "start_date", "end_date", "date_precision", "event_type", "sub_event_type", "country",
+            "admin1", "location", "location_name", "latitude", "longitude", "geo_precision",
+            "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_best",
+            "injured_high", "summary", "status", "actors",
+        ]  # fmt: skip
+
+
+class BulkStatusSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
+    status = serializers.ChoiceField(choices=Incident.Status.choices)

@@ -1,39 +1,131 @@
-"""REST API v1: incidents to read, articles to upload and poll."""
+"""REST API v1: incidents, actors, locations, sources and articles."""
 
 from django.conf import settings
 from django.db.models import Prefetch
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from incidents.api.export import CSVRenderer, GeoJSONRenderer, stream
+from incidents.api.pagination import KeysetPagination
 from incidents.api.permissions import is_analyst
 from incidents.api.serializers import (
+    ActorSerializer,
     ArticleSerializer,
     ArticleUploadSerializer,
+    BulkStatusSerializer,
     IncidentDetailSerializer,
     IncidentSerializer,
+    IncidentWriteSerializer,
+    LocationSerializer,
+    SourceSerializer,
 )
-from incidents.filters import IncidentFilter
-from incidents.models import Article, Incident, IncidentActor, IncidentSource
-from incidents.services import ArticleRejected, article_ingest
+from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
+from incidents.models import Actor, Article, Incident, IncidentActor, IncidentSource, Location, Source
+from incidents.services import ArticleRejected, article_ingest, incident_set_status
+from incidents.services.incidents import incident_save, record_save
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+class IncidentViewSet(viewsets.ModelViewSet):
+    """Incidents; `?format=csv` (ACLED columns) or `?format=geojson` streams the whole filtered list."""
+
     filterset_class = IncidentFilter
+    pagination_class = KeysetPagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, GeoJSONRenderer]
+
+    def visible(self):
+        """The incidents this client may see: drafts are for analysts."""
+        if is_analyst(self.request.user):
+            return Incident.objects.all()
+        return Incident.objects.filter(status=Incident.Status.PUBLISHED)
 
     def get_queryset(self):
-        queryset = Incident.objects.select_related("location").prefetch_related(
-            Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor")),
-            Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source")),
+        queryset = (
+            self.visible()
+            .select_related("location")
+            .prefetch_related(
+                Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor")),
+                Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source")),
+            )
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("evidence")
-        if not is_analyst(self.request.user):
-            queryset = queryset.filter(status=Incident.Status.PUBLISHED)  # drafts are for analysts
         return queryset
 
     def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return IncidentWriteSerializer
         return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "geojson"):
+            queryset = self.filter_queryset(self.visible()).order_by("-start_date", "-pk")
+            return stream(queryset, fmt)
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        return self._save(Incident(), request, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        return self._save(self.get_object(), request, status.HTTP_200_OK, partial=partial)
+
+    def _save(self, incident: Incident, request, code: int, partial: bool = False) -> Response:
+        body = IncidentWriteSerializer(
+            incident if incident.pk else None,
+            data=request.data,
+            partial=partial,
+            context=self.get_serializer_context(),
+        )
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        incident = incident_save(incident, actors=data.pop("actors", None), **data)
+        fresh = self.get_queryset().prefetch_related("evidence").get(pk=incident.pk)
+        return Response(
+            IncidentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
+        )
+
+    @action(detail=False, methods=["post"], url_path="bulk-status", serializer_class=BulkStatusSerializer)
+    def bulk_status(self, request):
+        """Publish, reject or otherwise move many incidents at once."""
+        body = BulkStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        found = Incident.objects.filter(pk__in=body.validated_data["ids"])
+        count = incident_set_status(found, body.validated_data["status"])
+        return Response({"updated": count, "status": body.validated_data["status"]})
+
+
+class _ReferenceViewSet(viewsets.ModelViewSet):
+    """Actors, locations and sources: everyone reads, analysts with write access change them."""
+
+    def perform_create(self, serializer):
+        serializer.instance = record_save(serializer.Meta.model(**serializer.validated_data))
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(instance, name, value)
+        record_save(instance)
+
+
+class ActorViewSet(_ReferenceViewSet):
+    queryset = Actor.objects.order_by("name")
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+
+
+class LocationViewSet(_ReferenceViewSet):
+    queryset = Location.objects.order_by("country", "admin1", "name")
+    serializer_class = LocationSerializer
+    filterset_class = LocationFilter
+
+
+class SourceViewSet(_ReferenceViewSet):
+    queryset = Source.objects.order_by("name")
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
 
 
 class ArticleViewSet(

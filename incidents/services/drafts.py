@@ -39,7 +39,7 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
     incident = Incident.objects.create(
         article=article,
         sequence=sequence,
-        start_date=draft.start_date,
+        start_date=draft.start_date or article.published,
         end_date=draft.end_date if draft.end_date != draft.start_date else None,
         date_precision=draft.date_precision
         if draft.date_precision in Incident.DatePrecision.values

@@ -1,13 +1,34 @@
-"""Analysts' changes to incidents."""
+"""Analysts' changes to incidents and to the reference tables they draw on."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import Incident, IncidentActor
+
+
+def record_save(instance: models.Model) -> models.Model:
+    """Validate fully (model rules and constraints), then save: one path for every writer."""
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def incident_save(incident: Incident, *, actors: list[dict] | None = None, **changes) -> Incident:
+    """Create or change an incident; `actors` ([{"actor": Actor, "role": ...}]) replaces its actors."""
+    for name, value in changes.items():
+        setattr(incident, name, value)
+    record_save(incident)
+    if actors is not None:
+        incident.incident_actors.all().delete()
+        IncidentActor.objects.bulk_create(
+            IncidentActor(incident=incident, actor=link["actor"], role=link["role"]) for link in actors
+        )
+    return incident
 
 
 def incident_set_status(incidents: Iterable[Incident], status: str) -> int:

@@ -1,0 +1,146 @@
+"""Keyset ("cursor") pagination: every page costs the same, however deep; no COUNT(*) unless asked."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+# ordering name -> (sort key expression name, descending)
+ORDERINGS = {
+    "-date": ("start_date", True),
+    "date": ("start_date", False),
+    "-updated": ("updated_at", True),
+    "updated": ("updated_at", False),
+    "-fatalities": ("_fatalities", True),
+    "fatalities": ("_fatalities", False),
+}
+
+
+def _encode(value, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        raw = ["t", value.isoformat()]
+    elif isinstance(value, dt.date):
+        raw = ["d", value.isoformat()]
+    else:
+        raw = ["n", value]
+    return base64.urlsafe_b64encode(json.dumps([*raw, pk]).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str):
+    try:
+        kind, value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if kind == "t":
+            value = dt.datetime.fromisoformat(value)
+        elif kind == "d":
+            value = dt.date.fromisoformat(value)
+        elif not isinstance(value, int):
+            raise ValueError
+        if not isinstance(pk, int):
+            raise ValueError
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise ValidationError(
+            {"cursor": ["Invalid cursor: use the `next` link of the previous page."]}
+        ) from None
+    return value, pk
+
+
+class KeysetPagination(BasePagination):
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        params = request.query_params
+        ordering = params.get("ordering", "-date")
+        if ordering not in ORDERINGS:
+            raise ValidationError({"ordering": [f"Use one of: {', '.join(ORDERINGS)}."]})
+        try:
+            size = int(params.get("page_size", self.page_size))
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"A whole number from 1 to {self.max_page_size}."]})
+        key, desc = ORDERINGS[ordering]
+        if key == "_fatalities":
+            queryset = queryset.annotate(_fatalities=Coalesce(F("fatalities_best"), Value(-1)))
+        queryset = queryset.order_by(f"-{key}" if desc else key, "-pk" if desc else "pk")
+        self.count = queryset.count() if params.get("count") in ("1", "true") else None
+        cursor = params.get("cursor")
+        if cursor:
+            value, pk = _decode(cursor)
+            after = Q(**{f"{key}__lt" if desc else f"{key}__gt": value}) | Q(
+                **{key: value, "pk__lt" if desc else "pk__gt": pk}
+            )
+            queryset = queryset.filter(after)
+        rows = list(queryset[: size + 1])
+        self.next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            self.next_cursor = _encode(getattr(last, key), last.pk)
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if not self.next_cursor:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(remove_query_param(url, "count"), "cursor", self.next_cursor)
+
+    def get_paginated_response(self, data):
+        body = {"next": self.get_next_link()}
+        if self.count is not None:
+            body["count"] = self.count
+        body["results"] = data
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "count": {"type": "integer", "description": "Only with ?count=true."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "cursor",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "The `next` link's cursor.",
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer"},
+                "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
+            },
+            {
+                "name": "ordering",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(ORDERINGS)},
+                "description": "Sort order (default -date).",
+            },
+            {
+                "name": "count",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "boolean"},
+                "description": "Also return the total count (an extra COUNT query).",
+            },
+        ]
