@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("incidents.api.urls")),
+    path("api/acled/read", include("incidents.api.acled")),
     path("", include("incidents.urls")),
 ]

