@@ -8,3 +8,6 @@ urlpatterns = [
     path("api/acled/read", include("incidents.api.acled")),
     path("", include("incidents.urls")),
 ]
+
+handler404 = "incidents.api.errors.not_found"
+handler500 = "incidents.api.errors.server_error"

@@ -194,3 +194,9 @@ def test_incident_detail_has_evidence(api_client, incidents):
         {"field": "fatalities", "start": 0, "end": 6, "text": "Eleven", "confidence": None}
     ]
     assert api_client.get("/api/v1/incidents/999999/").status_code == 404
+
+
+def test_unknown_api_paths_get_json_404(api_client):
+    response = api_client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert "not an API endpoint" in response.json()["detail"]

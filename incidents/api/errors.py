@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -20,3 +22,21 @@ def exception_handler(exc, context):
         # model validation (event/sub-event pairs, date order, unique names) speaks as a 400
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """A JSON 404 for API paths (Django's own page elsewhere)."""
+    if _wants_json(request):
+        return JsonResponse({"detail": f"Not found: {request.path} is not an API endpoint."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """A JSON 500 for API paths, so clients always get something they can parse."""
+    if _wants_json(request):
+        return JsonResponse({"detail": "Internal server error; it has been logged."}, status=500)
+    return defaults.server_error(request)
