@@ -163,6 +163,14 @@ def test_csv_export_has_acled_columns_and_every_filtered_row(analyst, world):
     assert rows[1]["civilian_targeting"] == "Civilian targeting"
 
 
+def test_one_incident_as_csv(analyst, world):
+    response = _client(analyst).get(f"/api/v1/incidents/{world['raid'].pk}/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(r["event_id_cnty"], r["actor2"]) for r in rows] == [
+        (f"IQ{world['raid'].pk}", "Military Forces of Iraq")
+    ]
+
+
 def test_accept_header_selects_geojson(analyst, world):
     response = _client(analyst).get("/api/v1/incidents/?country=IQ", HTTP_ACCEPT="application/geo+json")
     assert response.status_code == 200

@@ -66,6 +66,13 @@ class IncidentViewSet(viewsets.ModelViewSet):
             return stream(queryset, fmt)
         return super().list(request, *args, **kwargs)
 
+    def retrieve(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "geojson"):
+            incident = self.get_object()
+            return stream(self.visible().filter(pk=incident.pk), fmt, filename=f"incident-{incident.pk}")
+        return super().retrieve(request, *args, **kwargs)
+
     def create(self, request, *args, **kwargs):
         return self._save(Incident(), request, status.HTTP_201_CREATED)
 
