@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from incidents.api.permissions import is_analyst
 from incidents.filters import IncidentFilter
 from incidents.forms import ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
@@ -81,6 +82,9 @@ def article_retry(request, pk: int):
 
 @login_required
 def incident_list(request):
-    filterset = IncidentFilter(request.GET or None, queryset=Incident.objects.select_related("country"))
+    incidents = Incident.objects.select_related("country")
+    if not is_analyst(request.user):
+        incidents = incidents.filter(status=Incident.Status.PUBLISHED)  # as in the API
+    filterset = IncidentFilter(request.GET or None, queryset=incidents)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "incidents/incident_list.html", {"filter": filterset, "page": page})

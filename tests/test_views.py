@@ -92,3 +92,29 @@ def test_incident_list_uses_the_shared_filters(analyst_client):
     )
     page = analyst_client.get("/incidents/", {"country": "SY"}).content.decode()
     assert "Hasakah" in page and "Diyala" not in page
+
+
+def test_incident_list_shows_drafts_to_analysts_only(client, analyst, django_user_model):
+    iq = Country.objects.create(code="IQ", name="Iraq")
+    Incident.objects.create(
+        start_date=dt.date(2022, 1, 21),
+        country=iq,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        admin1="Diyala",
+    )
+    Incident.objects.create(
+        start_date=dt.date(2022, 1, 22),
+        country=iq,
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        admin1="Kirkuk",
+        status="published",
+    )
+    viewer = django_user_model.objects.create_user("viewer", password="a-long-test-password")
+    client.force_login(viewer)
+    page = client.get("/incidents/").content.decode()
+    assert "Kirkuk" in page and "Diyala" not in page
+    client.force_login(analyst)
+    page = client.get("/incidents/").content.decode()
+    assert "Kirkuk" in page and "Diyala" in page
