@@ -73,48 +73,28 @@ def test_a_failed_article_shows_why_and_can_be_retried(analyst_client, django_ca
     assert len(callbacks) == 1
 
 
-def test_incident_list_uses_the_shared_filters(analyst_client):
+@pytest.fixture
+def listed(db):
+    """A draft in Diyala (Iraq) and a published incident in Hasakah (Syria)."""
     iq = Country.objects.create(code="IQ", name="Iraq")
     sy = Country.objects.create(code="SY", name="Syria")
+    battle = {"event_type": "Battles", "sub_event_type": "Armed clash"}
+    Incident.objects.create(start_date=dt.date(2022, 1, 21), country=iq, admin1="Diyala", **battle)
     Incident.objects.create(
-        start_date=dt.date(2022, 1, 21),
-        country=iq,
-        event_type="Battles",
-        sub_event_type="Armed clash",
-        admin1="Diyala",
+        start_date=dt.date(2022, 1, 20), country=sy, admin1="Hasakah", status="published", **battle
     )
-    Incident.objects.create(
-        start_date=dt.date(2022, 1, 20),
-        country=sy,
-        event_type="Battles",
-        sub_event_type="Armed clash",
-        admin1="Hasakah",
-    )
+
+
+def test_incident_list_uses_the_shared_filters(analyst_client, listed):
     page = analyst_client.get("/incidents/", {"country": "SY"}).content.decode()
     assert "Hasakah" in page and "Diyala" not in page
 
 
-def test_incident_list_shows_drafts_to_analysts_only(client, analyst, django_user_model):
-    iq = Country.objects.create(code="IQ", name="Iraq")
-    Incident.objects.create(
-        start_date=dt.date(2022, 1, 21),
-        country=iq,
-        event_type="Battles",
-        sub_event_type="Armed clash",
-        admin1="Diyala",
-    )
-    Incident.objects.create(
-        start_date=dt.date(2022, 1, 22),
-        country=iq,
-        event_type="Battles",
-        sub_event_type="Armed clash",
-        admin1="Kirkuk",
-        status="published",
-    )
+def test_incident_list_shows_drafts_to_analysts_only(client, analyst, listed, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", password="a-long-test-password")
     client.force_login(viewer)
     page = client.get("/incidents/").content.decode()
-    assert "Kirkuk" in page and "Diyala" not in page
+    assert "Hasakah" in page and "Diyala" not in page
     client.force_login(analyst)
     page = client.get("/incidents/").content.decode()
-    assert "Kirkuk" in page and "Diyala" in page
+    assert "Hasakah" in page and "Diyala" in page
