@@ -129,6 +129,13 @@ def test_keyset_pages_walk_everything_once_in_order(analyst, world):
         seen += [row["start_date"] for row in body["results"]]
         url = body["next"]
     assert seen == ["2022-01-21", "2022-01-20", "2021-10-05", "2020-05-09"]
+    for ordering in ("updated", "-updated", "date", "-fatalities"):
+        url, ids = f"/api/v1/incidents/?page_size=1&ordering={ordering}", []
+        while url:
+            body = client.get(url).json()
+            ids += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert sorted(ids) == sorted(world[k].pk for k in ("raid", "prison", "market", "protest")), ordering
     ascending = client.get("/api/v1/incidents/?ordering=fatalities&page_size=2").json()
     assert [r["fatalities"]["best"] for r in ascending["results"]] == [None, 3]
     rest = client.get(ascending["next"]).json()

@@ -7,7 +7,9 @@ import binascii
 import datetime as dt
 import json
 
-from django.db.models import F, Q, Value
+from django.db import connections
+from django.db.models import BooleanField, F, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -22,6 +24,12 @@ ORDERINGS = {
     "updated": ("updated_at", False),
     "-fatalities": ("_fatalities", True),
     "fatalities": ("_fatalities", False),
+}
+
+SORT_SQL = {
+    "start_date": '"{table}"."start_date"',
+    "updated_at": '"{table}"."updated_at"',
+    "_fatalities": 'COALESCE("{table}"."fatalities_best", -1)',
 }
 
 
@@ -77,8 +85,16 @@ class KeysetPagination(BasePagination):
         cursor = params.get("cursor")
         if cursor:
             value, pk = _decode(cursor)
-            after = Q(**{f"{key}__lt" if desc else f"{key}__gt": value}) | Q(
-                **{key: value, "pk__lt" if desc else "pk__gt": pk}
+            # A row comparison, which PostgreSQL answers from the (key, id) index; the equivalent
+            # "key < v OR (key = v AND id < pk)" is only a filter, and deep pages would scan.
+            table = queryset.model._meta.db_table
+            column = SORT_SQL[key].format(table=table)
+            if key != "_fatalities":  # dates and times as the database stores them
+                value = queryset.model._meta.get_field(key).get_db_prep_value(value, connections[queryset.db])
+            after = RawSQL(
+                f'({column}, "{table}"."id") {"<" if desc else ">"} (%s, %s)',
+                (value, pk),
+                output_field=BooleanField(),
             )
             queryset = queryset.filter(after)
         rows = list(queryset[: size + 1])
