@@ -298,3 +298,19 @@ def test_write_validation_errors_are_400_with_the_field(people, world):
     )
     assert dup.status_code == 400 and "name" in dup.json()
     assert Source.objects.count() == 0 and Location.objects.count() == 0
+
+
+def test_fast_incident_representation_matches_the_declared_fields(analyst, world, rf):
+    """The hand-built list rows must say exactly what DRF's field-by-field serializer would."""
+    from rest_framework import serializers
+    from rest_framework.request import Request
+
+    from incidents.api.serializers import IncidentSerializer
+
+    request = Request(rf.get("/api/v1/incidents/"))
+    incident = Incident.objects.prefetch_related("incident_actors__actor", "incident_sources__source").get(
+        pk=world["raid"].pk
+    )
+    fast = IncidentSerializer(context={"request": request})
+    slow = IncidentSerializer(context={"request": request})
+    assert fast.to_representation(incident) == serializers.ModelSerializer.to_representation(slow, incident)
