@@ -30,6 +30,7 @@ from incidents.api.acled_columns import (
     DISORDER_TYPE,
     acled_row,
     alpha2_by_isonumeric,
+    attach_links,
     interaction_code,
     with_acled_relations,
 )
@@ -420,7 +421,8 @@ class AcledReadView(APIView):
         queryset = with_acled_relations(filter_incidents(visible, params)).order_by(
             F("start_date").desc(nulls_last=True), "-id"
         )
-        rows = [_row(incident, fields) for incident in queryset[offset : offset + limit]]
+        page = attach_links(list(queryset[offset : offset + limit]))
+        rows = [_row(incident, fields) for incident in page]
 
         newest = visible.order_by("-updated_at").values_list("updated_at", flat=True).first()
         now = timezone.now()

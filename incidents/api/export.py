@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from incidents.api.acled_columns import COLUMNS, acled_row, with_acled_relations
+from incidents.api.acled_columns import COLUMNS, acled_row, linked_chunks
 from incidents.models import Incident
 
 CHUNK = 2000
@@ -35,7 +35,7 @@ class GeoJSONRenderer(CSVRenderer):
 
 
 def _rows(queryset) -> Iterator[Incident]:
-    return with_acled_relations(queryset).iterator(chunk_size=CHUNK)
+    return linked_chunks(queryset, CHUNK)
 
 
 def csv_lines(incidents: Iterable[Incident]) -> Iterator[str]:

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from incidents.api.acled_columns import actor_links, source_links
 from incidents.models import Actor, Article, Evidence, Incident, IncidentActor, Location, Source
 
 
@@ -74,7 +75,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return _count(obj, "injured")
 
     def get_sources(self, obj: Incident) -> list[str]:
-        return [link.source.name for link in obj.incident_sources.all()]
+        return [link.source.name for link in source_links(obj)]
 
     def to_representation(self, obj: Incident) -> dict:
         """The same fields as declared above, built directly: field-by-field serialization of a
@@ -102,7 +103,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "injured": _count(obj, "injured"),
             "actors": [
                 {"name": link.actor.name, "actor_type": link.actor.actor_type, "role": link.role}
-                for link in obj.incident_actors.all()
+                for link in actor_links(obj)
             ],
             "sources": self.get_sources(obj),
             "summary": obj.summary,

@@ -1,13 +1,13 @@
 """REST API v1: incidents, actors, locations, sources and articles."""
 
 from django.conf import settings
-from django.db.models import Prefetch
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from incidents.api.acled_columns import attach_links
 from incidents.api.export import CSVRenderer, GeoJSONRenderer, stream
 from incidents.api.pagination import KeysetPagination
 from incidents.api.permissions import is_analyst
@@ -23,7 +23,7 @@ from incidents.api.serializers import (
     SourceSerializer,
 )
 from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
-from incidents.models import Actor, Article, Incident, IncidentActor, IncidentSource, Location, Source
+from incidents.models import Actor, Article, Incident, Location, Source
 from incidents.services import ArticleRejected, article_ingest, incident_set_status
 from incidents.services.incidents import incident_save, record_save
 
@@ -42,17 +42,14 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return Incident.objects.filter(status=Incident.Status.PUBLISHED)
 
     def get_queryset(self):
-        queryset = (
-            self.visible()
-            .select_related("location")
-            .prefetch_related(
-                Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor")),
-                Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source")),
-            )
-        )
+        queryset = self.visible().select_related("location")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("evidence")
         return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_links(page) if page is not None else None
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
