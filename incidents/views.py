@@ -13,7 +13,7 @@ from incidents.api.permissions import is_analyst
 from incidents.filters import IncidentFilter
 from incidents.forms import ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
-from incidents.services import ArticleRejected, article_ingest, article_requeue
+from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 
 
 @login_required
@@ -32,19 +32,8 @@ def article_upload(request):
         context = {"form": ArticleUploadForm(), "upload_error": error}
         return render(request, "incidents/article_upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        file = data.get("file")
         try:
-            result = article_ingest(
-                published=data["published"],
-                text=None if file else data["text"],
-                file_name=file.name if file else "",
-                file_data=file.read(settings.ARTICLE_MAX_BYTES + 1) if file else None,
-                title=data["title"],
-                url=data["url"],
-                publisher=data["publisher"],
-                user=request.user,
-            )
+            result = article_ingest_upload(form.cleaned_data, user=request.user)
         except ArticleRejected as exc:
             form.add_error(None, str(exc))
         else:

@@ -1,6 +1,5 @@
 """REST API v1: incidents, actors, locations, sources and articles."""
 
-from django.conf import settings
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -24,7 +23,7 @@ from incidents.api.serializers import (
 )
 from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
 from incidents.models import Actor, Article, Incident, Location, Source
-from incidents.services import ArticleRejected, article_ingest, incident_set_status
+from incidents.services import ArticleRejected, article_ingest_upload, incident_set_status
 from incidents.services.incidents import incident_save, record_save
 
 
@@ -142,20 +141,8 @@ class ArticleViewSet(
     def create(self, request, *args, **kwargs):
         upload = ArticleUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        data = upload.validated_data
-        file = data.get("file")
         try:
-            result = article_ingest(
-                published=data["published"],
-                text=data.get("text") if file is None else None,
-                file_name=file.name if file else "",
-                # Read one byte past the limit: enough to refuse, never the whole of a huge file.
-                file_data=file.read(settings.ARTICLE_MAX_BYTES + 1) if file else None,
-                title=data.get("title", ""),
-                url=data.get("url", ""),
-                publisher=data.get("publisher", ""),
-                user=request.user,
-            )
+            result = article_ingest_upload(upload.validated_data, user=request.user)
         except ArticleRejected as exc:
             code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if exc.too_large else status.HTTP_400_BAD_REQUEST
             return Response({"detail": str(exc)}, status=code)

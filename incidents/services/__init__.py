@@ -8,6 +8,7 @@ from incidents.services.articles import (
     IngestResult,
     TransientParseError,
     article_ingest,
+    article_ingest_upload,
     article_parse,
     article_requeue,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "IngestResult",
     "TransientParseError",
     "article_ingest",
+    "article_ingest_upload",
     "article_parse",
     "article_requeue",
     "incident_set_status",

@@ -95,6 +95,22 @@ def article_ingest(
     return IngestResult(article=article, created=created)
 
 
+def article_ingest_upload(data: dict, *, user=None) -> IngestResult:
+    """`article_ingest` for a validated upload form or API payload: text or file, date, metadata."""
+    file = data.get("file")
+    return article_ingest(
+        published=data["published"],
+        text=None if file else data.get("text", ""),
+        file_name=file.name if file else "",
+        # Read one byte past the limit: enough to refuse, never the whole of a huge file.
+        file_data=file.read(settings.ARTICLE_MAX_BYTES + 1) if file else None,
+        title=data.get("title", ""),
+        url=data.get("url", ""),
+        publisher=data.get("publisher", ""),
+        user=user,
+    )
+
+
 def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
     """Queue a failed or parsed article again; its unreviewed drafts are then replaced.
 
