@@ -43,7 +43,6 @@ PATIENT_BEFORE = re.compile(
     r"(?:attacked|killed|killing|targeted|targeting|against|on|ambushed|abducted|kidnapped|shot|injuring|wounding|stormed|raided|at|wounded|injured|dispersed|arrested|detained)\s+(?:the\s+|an?\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:\w+\s+){0,2}$",
     re.I,
 )
-CLAIM = re.compile(r"claimed\s+responsibility|responsibility\s+was\s+claimed|blamed", re.I)
 NO_CLAIM = re.compile(
     r"no\s+(?:group|one|organi[sz]ation)\s+(?:has\s+|had\s+)?claimed|not\s+claimed|unclaimed|unidentified|unknown\s+(?:gunmen|assailants|attackers|perpetrators)",
     re.I,

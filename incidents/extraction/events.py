@@ -82,7 +82,6 @@ CROWD_VIOLENCE = re.compile(
     r"\b(?:demonstrators|protesters|crowd|mob|youths?)\b[^.]{0,80}?\b(?:killed|lynched|beat\s+\w+\s+to\s+death|stoned)",
     re.I,
 )
-PEACEFUL_HINT = _rx(r"peaceful|held\s+a\s+(?:protest|demonstration)|staged\s+a")
 
 # family cues in the order they are tested when two start at the same place
 FAMILY_CUES: list[tuple[str, re.Pattern[str]]] = [
