@@ -1,3 +1,9 @@
+# Front-end libraries (Leaflet, Chart.js, map outlines) are pinned npm packages.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -9,6 +15,7 @@ COPY config ./config
 COPY incidents ./incidents
 COPY templates ./templates
 COPY manage.py ./
+COPY --from=assets /app/node_modules ./node_modules
 RUN pip install --no-cache-dir . \
     && DJANGO_SECRET_KEY=build-only DJANGO_STATIC_ROOT=/app/static python manage.py collectstatic --noinput
 

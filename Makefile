@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test install lint format check-deploy
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
+	npm ci --no-audit --no-fund  # Leaflet, Chart.js, map outlines: pinned in package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e '.[dev]'

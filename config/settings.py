@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
+    "simple_history",
     "incidents",
 ]
 
@@ -53,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,6 +120,23 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Front-end libraries come pinned from npm (package.json; `make install` runs `npm ci`) and are
+# served from node_modules under static/vendor/: nothing is pasted into the repo.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/topojson", NODE_MODULES / "topojson-client" / "dist"),
+    ("vendor/world-atlas", NODE_MODULES / "world-atlas"),
+]
+
+# --- The map. Tiles come from MAP_TILE_URL (a Leaflet URL template); empty means no tiles, and
+# the map draws markers over the country outlines shipped with the app.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
 
 # --- Uploads. An article's text is at most ARTICLE_MAX_BYTES; the request bodies around
 # it may be a little larger (multipart framing, JSON escaping), and no more.

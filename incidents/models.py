@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
 
@@ -59,6 +60,7 @@ class Actor(models.Model):
     actor_type = models.CharField(max_length=30, choices=ACTOR_TYPE_CHOICES)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +88,7 @@ class Location(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["country", "admin1", "name"]
@@ -174,6 +177,7 @@ class Incident(models.Model):
         REVIEWED = "reviewed", "Reviewed"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
+        DUPLICATE = "duplicate", "Duplicate"
 
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
@@ -206,8 +210,21 @@ class Incident(models.Model):
     )
     confidence = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_incidents",
+        help_text="The analyst who is to review it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed which field from what to what: one historical row per save.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
     sources = models.ManyToManyField(Source, through="IncidentSource", related_name="incidents")
 
@@ -259,6 +276,7 @@ class IncidentActor(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="incident_actors")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="incident_roles")
     role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()  # actors added to or removed from an incident
 
     class Meta:
         constraints = [
@@ -275,6 +293,7 @@ class IncidentSource(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="incident_sources")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="incident_citations")
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "source"], name="incident_source_unique")]

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from incidents import views
+from incidents.views import articles, incidents
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", views.article_list, name="article_list"),
-    path("articles/new/", views.article_upload, name="article_upload"),
-    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
-    path("articles/<int:pk>/retry/", views.article_retry, name="article_retry"),
-    path("incidents/", views.incident_list, name="incident_list"),
+    path("", articles.article_list, name="article_list"),
+    path("articles/new/", articles.article_upload, name="article_upload"),
+    path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
+    path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
 ]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from incidents.models import Incident, IncidentActor
 
@@ -25,8 +26,9 @@ def incident_save(incident: Incident, *, actors: list[dict] | None = None, **cha
     record_save(incident)
     if actors is not None:
         incident.incident_actors.all().delete()
-        IncidentActor.objects.bulk_create(
-            IncidentActor(incident=incident, actor=link["actor"], role=link["role"]) for link in actors
+        bulk_create_with_history(
+            [IncidentActor(incident=incident, actor=link["actor"], role=link["role"]) for link in actors],
+            IncidentActor,
         )
     return incident
 
@@ -37,4 +39,10 @@ def incident_set_status(incidents: Iterable[Incident], status: str) -> int:
         raise ValueError(f"Unknown status {status!r}")
     ids = [i.pk for i in incidents]
     with transaction.atomic():
-        return Incident.objects.filter(pk__in=ids).update(status=status, updated_at=timezone.now())
+        # rows are locked and saved with history, so the change shows who published what and when
+        changed = list(Incident.objects.select_for_update().filter(pk__in=ids))
+        now = timezone.now()
+        for incident in changed:
+            incident.status, incident.updated_at = status, now
+        bulk_update_with_history(changed, Incident, ["status", "updated_at"], batch_size=500)
+        return len(changed)

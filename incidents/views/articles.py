@@ -1,4 +1,4 @@
-"""Analyst pages: upload articles and follow them until their drafts appear."""
+"""Article pages: upload articles and follow them until their drafts appear."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,10 +9,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents.api.permissions import is_analyst
-from incidents.filters import IncidentFilter
 from incidents.forms import ArticleUploadForm
-from incidents.models import Article, Incident, IncidentActor
+from incidents.models import Article, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 
 
@@ -67,13 +65,3 @@ def article_retry(request, pk: int):
     if article_requeue(article):
         messages.success(request, "Queued again.")
     return redirect("incidents:article_detail", pk=pk)
-
-
-@login_required
-def incident_list(request):
-    incidents = Incident.objects.select_related("country")
-    if not is_analyst(request.user):
-        incidents = incidents.filter(status=Incident.Status.PUBLISHED)  # as in the API
-    filterset = IncidentFilter(request.GET or None, queryset=incidents)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/incident_list.html", {"filter": filterset, "page": page})
