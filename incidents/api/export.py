@@ -12,6 +12,8 @@ from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
 from incidents.api.acled_columns import COLUMNS, acled_row, linked_chunks
+from incidents.api.csv_copy import copy_csv
+from incidents.api.rows import renders_in_database
 from incidents.models import Incident
 
 CHUNK = 2000
@@ -73,7 +75,9 @@ def geojson_chunks(incidents: Iterable[Incident]) -> Iterator[str]:
 def stream(queryset, fmt: str, filename: str = "incidents") -> StreamingHttpResponse:
     """The whole filtered queryset as a streamed CSV or GeoJSON download."""
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(_rows(queryset)), content_type="text/csv; charset=utf-8")
+        # PostgreSQL writes the CSV itself (COPY); elsewhere rows are formatted here.
+        lines = copy_csv(queryset) if renders_in_database(queryset) else csv_lines(_rows(queryset))
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     else:
         response = StreamingHttpResponse(geojson_chunks(_rows(queryset)), content_type="application/geo+json")

@@ -1,5 +1,6 @@
 """REST API v1: incidents, actors, locations, sources and articles."""
 
+from django.urls import reverse
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -10,6 +11,7 @@ from incidents.api.acled_columns import attach_links
 from incidents.api.export import CSVRenderer, GeoJSONRenderer, stream
 from incidents.api.pagination import KeysetPagination
 from incidents.api.permissions import is_analyst
+from incidents.api.rows import renders_in_database, with_documents
 from incidents.api.serializers import (
     ActorSerializer,
     ArticleSerializer,
@@ -46,9 +48,13 @@ class IncidentViewSet(viewsets.ModelViewSet):
             queryset = queryset.prefetch_related("evidence")
         return queryset
 
+    page_as_documents = False  # set per request when PostgreSQL renders the page (see list)
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return attach_links(page) if page is not None else None
+        if page is None or self.page_as_documents:
+            return page
+        return attach_links(page)
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -60,7 +66,14 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if fmt in ("csv", "geojson"):
             queryset = self.filter_queryset(self.visible()).order_by("-start_date", "-pk")
             return stream(queryset, fmt)
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        if fmt == "json" and renders_in_database(queryset):
+            self.page_as_documents = True
+            base_url = request.build_absolute_uri(reverse("api:incident-list"))
+            documents = self.paginate_queryset(with_documents(queryset, base_url))
+            return self.paginator.get_documents_response(documents)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format

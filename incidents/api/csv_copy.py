@@ -1,0 +1,140 @@
+"""The ACLED-column CSV export written by PostgreSQL's COPY.
+
+Formatting a million rows in Python takes minutes; `COPY (SELECT ...) TO STDOUT (FORMAT csv)` hands
+back finished CSV lines at the speed of the scan. The SELECT computes every ACLED column the way
+`acled_row` does (a test compares the two exports row for row), from the filtered queryset's own
+SQL, so filters and visibility rules are the ones the rest of the API applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db import connections
+from django.db.models import QuerySet
+from psycopg import ClientCursor
+
+from incidents.api.acled_columns import (
+    COLUMNS,
+    DISORDER_TYPE,
+    GEO_PRECISION,
+    INTER_CODES,
+    TIME_PRECISION,
+    isonumeric_by_alpha2,
+)
+from incidents.models import Incident, Source
+
+BUFFER_BYTES = 256 * 1024  # COPY hands over a row at a time; send the client fewer, larger writes
+
+_INCIDENT_FIELDS = (
+    "id", "country_id", "start_date", "date_precision", "event_type", "sub_event_type", "admin1",
+    "location_id", "location_name", "latitude", "longitude", "geo_precision", "summary",
+    "fatalities_best", "updated_at", "article_id",
+)  # fmt: skip
+
+
+def _literal(value) -> str:
+    """Our own constants (ACLED codes, labels) as SQL literals; filter values stay parameters."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _case(column: str, mapping: dict, default) -> str:
+    whens = " ".join(f"WHEN {_literal(key)} THEN {_literal(value)}" for key, value in mapping.items())
+    return f"CASE {column} {whens} ELSE {_literal(default)} END"
+
+
+def _inter(types: str) -> str:
+    """ACLED's inter code of the first actor in a role: 0 without one, 8 for an unknown type."""
+    return f"COALESCE(({_case(f'{types}[1]', INTER_CODES, 8)}) * SIGN(cardinality({types})), 0)"
+
+
+def copy_sql(queryset: QuerySet[Incident]) -> tuple[str, tuple]:
+    """The COPY statement for `queryset` and the filter parameters it needs (COPY takes no bound
+    parameters: the caller inlines them with psycopg's client-side quoting)."""
+    inner, params = queryset.order_by().values(*_INCIDENT_FIELDS).query.sql_with_params()
+    iso_rows = ", ".join(f"({_literal(code)}, {int(n)})" for code, n in isonumeric_by_alpha2().items())
+    # Empty text goes out as NULL, which COPY writes unquoted: the csv module's way, not "".
+    columns = {
+        "event_id_cnty": "COALESCE(i.country_id, 'XX') || i.id",
+        "event_date": "i.start_date",
+        "year": "EXTRACT(YEAR FROM i.start_date)::int",
+        "time_precision": _case("i.date_precision", TIME_PRECISION, 1),
+        "disorder_type": f"NULLIF({_case('i.event_type', DISORDER_TYPE, '')}, '')",
+        "event_type": "i.event_type",
+        "sub_event_type": "i.sub_event_type",
+        "actor1": "act.a1[1]",
+        "assoc_actor_1": "NULLIF(array_to_string(act.a1[2:], '; '), '')",
+        "inter1": "inter.i1",
+        "actor2": "act.a2[1]",
+        "assoc_actor_2": "NULLIF(array_to_string(act.a2[2:] || act.assoc, '; '), '')",
+        "inter2": "inter.i2",
+        "interaction": "CASE WHEN LEAST(inter.i1, inter.i2) = 0 THEN GREATEST(inter.i1, inter.i2) "
+        "ELSE LEAST(inter.i1, inter.i2) * 10 + GREATEST(inter.i1, inter.i2) END",
+        "civilian_targeting": "CASE WHEN act.t2[1] = 'civilians' THEN 'Civilian targeting' END",
+        "iso": "iso.number",
+        "region": "NULL",
+        "country": "c.name",
+        "admin1": "NULLIF(i.admin1, '')",
+        "admin2": "NULLIF(l.admin2, '')",
+        "admin3": "NULLIF(l.admin3, '')",
+        "location": "COALESCE(NULLIF(i.location_name, ''), NULLIF(l.name, ''))",
+        "latitude": "i.latitude",
+        "longitude": "i.longitude",
+        "geo_precision": _case("i.geo_precision", GEO_PRECISION, 3),
+        "source": "src.names",
+        "source_scale": f"NULLIF({_case('pub.scale', dict(Source.Scale.choices), None)}, '')",
+        "notes": "NULLIF(i.summary, '')",
+        "fatalities": "COALESCE(i.fatalities_best, 0)",
+        "tags": "NULL",
+        "timestamp": "FLOOR(EXTRACT(EPOCH FROM i.updated_at))::bigint",
+    }
+    assert tuple(columns) == COLUMNS
+    select = ",\n  ".join(f'{sql} AS "{name}"' for name, sql in columns.items())
+    sql = f"""COPY (
+SELECT
+  {select}
+FROM ({inner}) i
+LEFT JOIN incidents_country c ON c.code = i.country_id
+LEFT JOIN incidents_location l ON l.id = i.location_id
+LEFT JOIN incidents_article ar ON ar.id = i.article_id
+LEFT JOIN incidents_source pub ON pub.id = ar.publisher_id
+LEFT JOIN (VALUES {iso_rows}) AS iso(code, number) ON iso.code = i.country_id
+LEFT JOIN LATERAL (
+  SELECT array_agg(a.name ORDER BY ia.id) FILTER (WHERE ia.role = 'actor1') AS a1,
+         array_agg(a.actor_type ORDER BY ia.id) FILTER (WHERE ia.role = 'actor1') AS t1,
+         array_agg(a.name ORDER BY ia.id) FILTER (WHERE ia.role = 'actor2') AS a2,
+         array_agg(a.actor_type ORDER BY ia.id) FILTER (WHERE ia.role = 'actor2') AS t2,
+         COALESCE(array_agg(a.name ORDER BY ia.id) FILTER (WHERE ia.role = 'associated'), '{{}}') AS assoc
+  FROM incidents_incidentactor ia JOIN incidents_actor a ON a.id = ia.actor_id
+  WHERE ia.incident_id = i.id
+) act ON true
+LEFT JOIN LATERAL (SELECT {_inter("act.t1")} AS i1, {_inter("act.t2")} AS i2) inter ON true
+LEFT JOIN LATERAL (
+  SELECT string_agg(s.name, '; ' ORDER BY x.id) AS names
+  FROM incidents_incidentsource x JOIN incidents_source s ON s.id = x.source_id
+  WHERE x.incident_id = i.id
+) src ON true
+ORDER BY i.start_date DESC, i.id DESC
+) TO STDOUT (FORMAT csv, HEADER)"""
+    return sql, params
+
+
+def copy_csv(queryset: QuerySet[Incident]) -> Iterator[bytes]:
+    """Stream the export: COPY's rows gathered into ~256 KB writes, memory flat however many rows."""
+    connection = connections[queryset.db]
+    sql, params = copy_sql(queryset)
+    with connection.cursor() as cursor:
+        statement = ClientCursor(cursor.connection).mogrify(sql, params)
+        buffer, size = [], 0
+        with cursor.cursor.copy(statement) as copy:
+            for data in copy:
+                buffer.append(bytes(data))
+                size += len(data)
+                if size >= BUFFER_BYTES:
+                    yield b"".join(buffer)
+                    buffer, size = [], 0
+        yield b"".join(buffer)
