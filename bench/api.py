@@ -416,35 +416,48 @@ def follow(client: Client, path: str, pages: int) -> tuple[str, int, str]:
 # --- bare SQL -------------------------------------------------------------------------------
 
 
-def sql_times(date_from: dt.date, date_to: dt.date, depth: int, runs: int) -> dict:
-    """Median ms of the page's SELECT run directly (first page, and keyset at the same depth)."""
-    base = (
-        "SELECT * FROM incidents_incident WHERE start_date BETWEEN %s AND %s AND country_id = 'SY' {extra}"
-        "ORDER BY start_date DESC, id DESC LIMIT 50"
+def page_sql(paths: dict[str, str], token: str) -> dict[str, str]:
+    """The SQL the server runs for each page, captured by serving it in-process through Django:
+    the bare-SQL figure times exactly that statement, not a hand-written approximation."""
+    os.environ.update(server_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    client = DjangoClient(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")
+    out = {}
+    for name, path in paths.items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise BenchError(f"in-process GET {path} answered HTTP {response.status_code}")
+        pages = [q["sql"] for q in ctx.captured_queries if "json_build_object" in q["sql"]]
+        if len(pages) != 1:
+            raise BenchError(f"expected one page query for {path}, saw {len(ctx.captured_queries)} queries")
+        out[name] = pages[0]
+    connection.close()
+    return out
+
+
+def sql_times(statements: dict[str, str], date_from: dt.date, date_to: dt.date, runs: int) -> dict:
+    """Median ms of each page's own SQL run directly, and of a COUNT(*) of the filter."""
+    cases = {name: (sql, ()) for name, sql in statements.items()}
+    cases["count"] = (
+        "SELECT count(*) FROM incidents_incident WHERE start_date BETWEEN %s AND %s AND country_id = 'SY'",
+        (date_from, date_to),
     )
     out = {}
     with psycopg.connect(f"{PG}/{DB_NAME}") as conn:
-        args = (date_from, date_to)
-        boundary = None
-        if depth:
-            boundary = conn.execute(
-                "SELECT start_date, id FROM incidents_incident WHERE start_date BETWEEN %s AND %s "
-                "AND country_id = 'SY' ORDER BY start_date DESC, id DESC OFFSET %s LIMIT 1",
-                (date_from, date_to, depth * 50 - 1),
-            ).fetchone()
-        cases = {"first": (base.format(extra=""), args)}
-        if boundary:
-            cases["deep"] = (base.format(extra="AND (start_date, id) < (%s, %s) "), (*args, *boundary))
-        cases["count"] = (
-            "SELECT count(*) FROM incidents_incident "
-            "WHERE start_date BETWEEN %s AND %s AND country_id = 'SY'",
-            args,
-        )
         for name, (query, params) in cases.items():
             times = []
             for _ in range(runs):
                 t = time.perf_counter()
-                conn.execute(query, params).fetchall()
+                conn.execute(query, params or None).fetchall()  # no params: sent as is
                 times.append((time.perf_counter() - t) * 1000)
             out[name] = statistics.median(times)
     return out
@@ -633,7 +646,8 @@ def main() -> int:
         client.close()
 
         log(f"bare SQL: {args.sql_runs} runs each ...")
-        results["sql"] = sql_times(date_from, date_to, depth, args.sql_runs)
+        paths = {"first": first, **({"deep": deep} if depth else {})}
+        results["sql"] = sql_times(page_sql(paths, token), date_from, date_to, args.sql_runs)
 
         if not args.no_csv:
             log("CSV export of all rows ...")

@@ -129,12 +129,17 @@ def copy_csv(queryset: QuerySet[Incident]) -> Iterator[bytes]:
     sql, params = copy_sql(queryset)
     with connection.cursor() as cursor:
         statement = ClientCursor(cursor.connection).mogrify(sql, params)
-        buffer, size = [], 0
-        with cursor.cursor.copy(statement) as copy:
-            for data in copy:
-                buffer.append(bytes(data))
-                size += len(data)
-                if size >= BUFFER_BYTES:
-                    yield b"".join(buffer)
-                    buffer, size = [], 0
-        yield b"".join(buffer)
+        # JIT-compiling this statement takes ~0.6 s, more than it saves on most exports
+        cursor.execute("SET jit = off")
+        try:
+            buffer, size = [], 0
+            with cursor.cursor.copy(statement) as copy:
+                for data in copy:
+                    buffer.append(bytes(data))
+                    size += len(data)
+                    if size >= BUFFER_BYTES:
+                        yield b"".join(buffer)
+                        buffer, size = [], 0
+            yield b"".join(buffer)
+        finally:
+            cursor.execute("RESET jit")
