@@ -382,3 +382,27 @@ def test_database_written_csv_equals_the_python_csv(analyst, world, monkeypatch)
         assert list(csv.DictReader(io.StringIO(fast))) == list(csv.DictReader(io.StringIO(slow))), query
         assert fast.splitlines()[0] == ",".join(COLUMNS)
     assert fast.count("\n") == 2  # header and the raid
+
+
+def test_errors_asked_for_as_csv_or_geojson_answer_in_json(analyst, world):
+    for fmt in ("csv", "geojson"):
+        response = _client(analyst).get(f"/api/v1/incidents/?format={fmt}&date_from=someday")
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("application/json")
+        assert "date_from" in response.json()
+    anonymous = APIClient().get("/api/v1/incidents/", HTTP_ACCEPT="text/csv")
+    assert anonymous.status_code == 401 and anonymous["Content-Type"].startswith("application/json")
+
+
+def test_readers_see_only_published_incidents_of_an_article(analyst, world, django_user_model):
+    article = Article.objects.get(pk=world["market"].article_id)
+    draft = Incident.objects.create(
+        article=article, start_date=dt.date(2021, 10, 4), event_type="Battles", sub_event_type="Armed clash"
+    )
+    reader = django_user_model.objects.create_user("reader", password="x")
+    seen = _client(reader).get(f"/api/v1/articles/{article.pk}/").json()["incidents"]
+    assert seen == [world["market"].pk]
+    assert _client(analyst).get(f"/api/v1/articles/{article.pk}/").json()["incidents"] == [
+        world["market"].pk,
+        draft.pk,
+    ]

@@ -1,5 +1,6 @@
 """REST API v1: incidents, actors, locations, sources and articles."""
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -47,6 +48,13 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("evidence")
         return queryset
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error asked for as CSV or GeoJSON still answers in JSON, labelled as JSON.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "format", None) in ("csv", "geojson"):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     page_as_documents = False  # set per request when PostgreSQL renders the page (see list)
 
@@ -147,8 +155,14 @@ class SourceViewSet(_ReferenceViewSet):
 class ArticleViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    queryset = Article.objects.select_related("publisher").prefetch_related("incidents")
     serializer_class = ArticleSerializer
+
+    def get_queryset(self):
+        # readers learn of an article's published incidents only, not that drafts exist
+        incidents = Incident.objects.order_by("pk")
+        if not is_analyst(self.request.user):
+            incidents = incidents.filter(status=Incident.Status.PUBLISHED)
+        return Article.objects.select_related("publisher").prefetch_related(Prefetch("incidents", incidents))
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def create(self, request, *args, **kwargs):
