@@ -88,3 +88,50 @@ def test_analyst_corrects_approves_and_sees_the_history(
     assert "Draft → Published" in text and "extractor/system" in text
     _shot(page, "history")
     assert not errors, errors
+
+
+def test_the_form_helps_on_a_tablet(live_server, unhashed_static, seed_draft, browser_page):  # noqa: F811
+    page = browser_page
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_viewport_size({"width": 800, "height": 1000})
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/incidents/{seed_draft['pk']}/")
+
+    # narrow screen: the article sits above the form, not beside it
+    text_box = page.locator(".pane-text").bounding_box()
+    form_box = page.locator(".pane-form").bounding_box()
+    assert text_box["y"] + text_box["height"] <= form_box["y"] + 1
+    assert abs(text_box["x"] - form_box["x"]) < 2
+    _shot(page, "review-tablet")
+
+    # sub-event types follow the event type
+    page.select_option("#id_event_type", "Protests")
+    options = page.eval_on_selector_all("#id_sub_event_type option", "os => os.map(o => o.value)")
+    assert "Peaceful protest" in options and "Armed clash" not in options
+
+    # a curated place fills coordinates, admin1 and country
+    page.fill("#id_location_name", "Baqu")
+    page.wait_for_selector("#place-suggestions option", state="attached")
+    label = page.locator("#place-suggestions option").first.get_attribute("value")
+    assert label.startswith("Baqubah — Diyala, Iraq")
+    page.fill("#id_location_name", label)
+    assert page.locator("#id_location_name").input_value() == "Baqubah"
+    assert page.locator("#id_latitude").input_value() == "33.75"
+    assert page.locator("#id_admin1").input_value() == "Diyala"
+    assert page.locator("#id_location").input_value() != ""
+
+    # a new actor row, found by an alias
+    page.click("#add-actor")
+    new_row = page.locator("#actor-rows .actor-row").last
+    new_row.locator("input[type=text]").fill("Daes")
+    page.wait_for_selector("#actor-suggestions option", state="attached")
+    assert page.locator("#actor-suggestions option").first.get_attribute("value") == "Islamic State"
+    assert page.locator("#id_actors-TOTAL_FORMS").input_value() == "3"
+
+    # j (outside any field) moves on to the next draft
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.wait_for_url(lambda url: f"/incidents/{seed_draft['pk']}/" not in url)
+    assert "/incidents/" in page.url
+    assert not errors, errors

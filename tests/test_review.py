@@ -7,6 +7,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import F
 
 from incidents.models import (
     Actor,
@@ -372,6 +373,17 @@ def test_save_writes_through_the_services_with_the_user(analyst_client, analyst,
     assert "Actor removed: Military Forces of Iraq" in history
     assert "Actor added: Popular Mobilization Forces" in history
     assert "Source added: Iraqi Security Media Cell" in history
+
+
+def test_a_change_of_links_alone_is_an_entry_of_its_own(analyst_client, analyst, draft, actors):
+    incident_update(draft, fatalities_best=13, user=analyst)
+    Incident.history.filter(id=draft.pk).update(history_date=F("history_date") - dt.timedelta(minutes=5))
+    incident_update(draft, actors=[(actors["is"], "actor1")], sources=["Reuters"], user=analyst)
+    html = analyst_client.get(f"/incidents/{draft.pk}/history/").content.decode()
+    newest = html.split('class="history-entry"')[1]
+    assert "ana</span> changed links" in newest
+    assert "Actor removed: Military Forces of Iraq" in newest and "Source added: Reuters" in newest
+    assert "Source removed: Mehr News Agency" in newest and "Fatalities" not in newest
 
 
 def test_deleting_an_actor_row(analyst_client, draft):

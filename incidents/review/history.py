@@ -100,7 +100,8 @@ def _link_changes(incident: Incident) -> list[tuple[datetime, int | None, str, L
             .order_by("-history_date")[: LIMIT * 5]
         )
         for rec in records:
-            text = str(getattr(rec, related))
+            linked = getattr(rec, related)  # None once the actor or source itself was deleted
+            text = str(linked) if linked is not None else f"#{getattr(rec, f'{related}_id')} (deleted)"
             if kind == "actor":
                 text += (
                     f" ({IncidentActor.Role(rec.role).label})"

@@ -134,8 +134,9 @@
   if (placeInput && placeList) {
     var onPlace = autocomplete(root.getAttribute("data-places-url"), placeList,
       function (p) {
-        return p.name + " — " + [p.admin1, p.country_name].filter(Boolean).join(", ") +
-          (p.source === "curated" ? "" : " (GeoNames)");
+        var where = p.kind === "admin1" ? [p.country_name] : [p.admin1, p.country_name];
+        return p.name + " — " + where.filter(Boolean).join(", ") +
+          (p.kind === "admin1" ? " (admin1)" : "") + (p.source === "curated" ? "" : " (GeoNames)");
       },
       function (input, p) {
         input.value = p.name;
