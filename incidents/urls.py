@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import articles, incidents
+from incidents.views import articles, history, incidents, lookups, review
 
 app_name = "incidents"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/<int:pk>/", review.review, name="incident_review"),
+    path("incidents/<int:pk>/history/", history.history, name="incident_history"),
+    path("lookup/places/", lookups.places, name="lookup_places"),
+    path("lookup/actors/", lookups.actors, name="lookup_actors"),
 ]

@@ -14,16 +14,26 @@ from incidents.services.articles import (
 )
 from incidents.services.incidents import incident_set_status
 from incidents.services.knowledge import knowledge_load
+from incidents.services.review import (
+    ReviewRefused,
+    incident_mark_duplicate,
+    incident_review,
+    incident_update,
+)
 from incidents.services.uploads import ArticleRejected
 
 __all__ = [
     "ArticleRejected",
     "IngestResult",
+    "ReviewRefused",
     "TransientParseError",
     "article_ingest",
     "article_ingest_upload",
     "article_parse",
     "article_requeue",
+    "incident_mark_duplicate",
+    "incident_review",
     "incident_set_status",
+    "incident_update",
     "knowledge_load",
 ]

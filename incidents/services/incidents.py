@@ -33,8 +33,10 @@ def incident_save(incident: Incident, *, actors: list[dict] | None = None, **cha
     return incident
 
 
-def incident_set_status(incidents: Iterable[Incident], status: str) -> int:
-    """Move incidents to `status` (publish, reject, ...) in one transaction; returns how many."""
+def incident_set_status(incidents: Iterable[Incident], status: str, *, user=None) -> int:
+    """Move incidents to `status` (publish, reject, ...) in one transaction; returns how many.
+
+    The history names `user`, else the request's user (HistoryRequestMiddleware)."""
     if status not in Incident.Status.values:
         raise ValueError(f"Unknown status {status!r}")
     ids = [i.pk for i in incidents]
@@ -44,5 +46,7 @@ def incident_set_status(incidents: Iterable[Incident], status: str) -> int:
         now = timezone.now()
         for incident in changed:
             incident.status, incident.updated_at = status, now
-        bulk_update_with_history(changed, Incident, ["status", "updated_at"], batch_size=500)
+        bulk_update_with_history(
+            changed, Incident, ["status", "updated_at"], batch_size=500, default_user=user
+        )
         return len(changed)

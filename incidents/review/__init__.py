@@ -1,0 +1,1 @@
+"""Read-side helpers for the review and history pages: forms, highlighted text, history, lookups."""

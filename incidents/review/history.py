@@ -1,0 +1,170 @@
+"""An incident's history as a list of entries, newest first, read in a fixed number of queries.
+
+Each historical incident record is compared with the one before it (simple_history's
+diff_against). Actor and source links have their own historical records; a link change joins
+the incident change made by the same user within a few seconds (one Save writes both), and
+otherwise stands as an entry of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+
+from incidents.models import Country, Incident, IncidentActor, IncidentSource, Location
+
+LIMIT = 200  # incident records shown; older ones are summarised as "earlier changes not shown"
+SAME_SAVE = timedelta(seconds=5)
+SYSTEM = "extractor/system"
+_VERB = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class LinkChange:
+    kind: str  # "actor" or "source"
+    action: str  # "added", "removed" or "changed"
+    text: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    user_id: int | None
+    action: str
+    reason: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+    links: list[LinkChange] = field(default_factory=list)
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return SYSTEM
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class _Labels:
+    """Turns stored values into what an analyst reads; foreign keys looked up once per model."""
+
+    def __init__(self, deltas: list) -> None:
+        wanted: dict[str, set] = {"country": set(), "location": set(), "assigned_to": set()}
+        for delta in deltas:
+            for change in delta.changes:
+                if change.field in wanted:
+                    wanted[change.field].update(v for v in (change.old, change.new) if v is not None)
+        users = get_user_model().objects.filter(pk__in=wanted["assigned_to"]) if wanted["assigned_to"] else []
+        self.names = {
+            "country": dict(Country.objects.filter(pk__in=wanted["country"]).values_list("pk", "name"))
+            if wanted["country"]
+            else {},
+            "location": {loc.pk: str(loc) for loc in Location.objects.filter(pk__in=wanted["location"])}
+            if wanted["location"]
+            else {},
+            "assigned_to": {u.pk: u.get_full_name() or u.get_username() for u in users},
+        }
+
+    def __call__(self, name: str, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if name in self.names:
+            return self.names[name].get(value, str(value))
+        if name in ("duplicate_of", "article"):
+            return f"#{value}"
+        choices = dict(Incident._meta.get_field(name).flatchoices)
+        if value in choices:
+            return str(choices[value])
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        return str(value)
+
+
+def _link_changes(incident: Incident) -> list[tuple[datetime, int | None, str, LinkChange]]:
+    """(when, user id, who, change) for every actor or source link added to or removed from it."""
+    out = []
+    for model, kind, related in ((IncidentActor, "actor", "actor"), (IncidentSource, "source", "source")):
+        records = (
+            model.history.filter(incident_id=incident.pk)
+            .select_related(related, "history_user")
+            .order_by("-history_date")[: LIMIT * 5]
+        )
+        for rec in records:
+            linked = getattr(rec, related)  # None once the actor or source itself was deleted
+            text = str(linked) if linked is not None else f"#{getattr(rec, f'{related}_id')} (deleted)"
+            if kind == "actor":
+                text += (
+                    f" ({IncidentActor.Role(rec.role).label})"
+                    if rec.role in IncidentActor.Role.values
+                    else ""
+                )
+            action = {"+": "added", "-": "removed"}.get(rec.history_type, "changed")
+            out.append((rec.history_date, rec.history_user_id, _who(rec), LinkChange(kind, action, text)))
+    return out
+
+
+def _attach(entries: list[Entry], links: list[tuple]) -> list[Entry]:
+    """Put each link change with the incident change of the same save, else in an entry of its own."""
+    loose: list[Entry] = []
+    for when, user_id, who, change in sorted(links, key=lambda item: item[0]):
+        near = [e for e in entries if e.user_id == user_id and abs(e.when - when) <= SAME_SAVE]
+        if near:
+            min(near, key=lambda e: abs(e.when - when)).links.append(change)
+            continue
+        last = loose[-1] if loose else None
+        if last and last.user_id == user_id and when - last.when <= SAME_SAVE:
+            last.links.append(change)
+        else:
+            loose.append(Entry(when=when, who=who, user_id=user_id, action="changed links", links=[change]))
+    return entries + loose
+
+
+def incident_history(incident: Incident) -> tuple[list[Entry], bool]:
+    """The entries (newest first) and whether older incident records were left out."""
+    records = list(
+        incident.history.select_related("history_user").order_by("-history_date", "-history_id")[: LIMIT + 1]
+    )
+    truncated = len(records) > LIMIT
+    shown_records = records[:LIMIT]
+    # each record against the one before it; the oldest record fetched is the creation (or the cut)
+    deltas = {rec.pk: rec.diff_against(older) for rec, older in zip(records, records[1:], strict=False)}
+    label = _Labels(list(deltas.values()))
+    entries = []
+    for rec in shown_records:
+        entry = Entry(
+            when=rec.history_date,
+            who=_who(rec),
+            user_id=rec.history_user_id,
+            action=_VERB.get(rec.history_type, "changed"),
+            reason=rec.history_change_reason or "",
+        )
+        for change in deltas[rec.pk].changes if rec.pk in deltas else []:
+            verbose = Incident._meta.get_field(change.field).verbose_name
+            entry.changes.append(
+                FieldChange(
+                    change.field,
+                    str(verbose),
+                    label(change.field, change.old),
+                    label(change.field, change.new),
+                )
+            )
+        entries.append(entry)
+    links = _link_changes(incident)
+    if truncated and records:
+        oldest = shown_records[-1].history_date - SAME_SAVE
+        links = [item for item in links if item[0] >= oldest]
+    entries = _attach(entries, links)
+    # a Save that changed nothing leaves a record with no differences: it is not a change
+    shown = [e for e in entries if e.changes or e.links or e.action != "changed"]
+    shown.sort(key=lambda e: e.when, reverse=True)
+    return shown, truncated

@@ -1,0 +1,203 @@
+"""An analyst's review of one incident: edit every field and its links, publish, reject, merge.
+
+Link rows (actors, sources) are changed by difference, not replaced wholesale, so the history
+shows exactly which actor or source an analyst added or removed. Every row written here gets
+a historical record carrying the user: the one passed in, else the request's (middleware).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from incidents.models import Actor, Incident, IncidentActor, IncidentSource, Source
+from incidents.services.incidents import incident_set_status
+
+REVIEW_ACTIONS = {"approve": Incident.Status.PUBLISHED, "reject": Incident.Status.REJECTED}
+_MAX_CHAIN = 1000  # a duplicate chain longer than this is a loop written by something else
+
+
+class ReviewRefused(ValidationError, ValueError):
+    """A review step that would leave the data inconsistent; both a ValidationError (forms show
+    it) and a ValueError (callers passing bad arguments can catch that)."""
+
+
+def _editable_fields() -> dict[str, models.Field]:
+    return {f.name: f for f in Incident._meta.concrete_fields if f.editable and not f.primary_key}
+
+
+def _set_field(incident: Incident, name: str, value) -> None:
+    """Set a field; a foreign key takes an instance, a primary key value or None."""
+    field = _editable_fields()[name]
+    if field.is_relation and value is not None and not isinstance(value, models.Model):
+        setattr(incident, field.attname, value)
+    else:
+        setattr(incident, name, value)
+
+
+def _values(incident: Incident, names: Iterable[str]) -> dict[str, object]:
+    """The stored values (foreign keys as ids) of the named fields; a typo is an error, not a no-op."""
+    fields = _editable_fields()
+    unknown = sorted(set(names) - set(fields))
+    if unknown:
+        raise ValueError(f"Incident has no editable field {', '.join(map(repr, unknown))}")
+    return {name: getattr(incident, fields[name].attname) for name in names}
+
+
+def _resolve_actor(actor: Actor | int | str) -> Actor:
+    if isinstance(actor, Actor):
+        return actor
+    if isinstance(actor, int):
+        return Actor.objects.get(pk=actor)
+    name = " ".join(str(actor).split())
+    found = Actor.objects.filter(name__iexact=name).first()
+    if found is None:
+        raise ValidationError({"actors": f"No actor is called “{name}”; add it to the actors first."})
+    return found
+
+
+def _actor_links(actors: Iterable[Mapping | tuple]) -> set[tuple[int, str]]:
+    """{(actor id, role)} from [{"actor": ..., "role": ...}] or [(actor, role)]."""
+    links = set()
+    for item in actors:
+        actor, role = (item["actor"], item["role"]) if isinstance(item, Mapping) else item
+        if role not in IncidentActor.Role.values:
+            raise ValidationError({"actors": f"Unknown actor role {role!r}."})
+        links.add((_resolve_actor(actor).pk, role))
+    return links
+
+
+def sources_by_name(names: Iterable[Source | str]) -> list[Source]:
+    """Sources for the names given (case-insensitive, in order, once each), created when new."""
+    wanted: dict[str, str] = {}
+    found: dict[str, Source] = {}
+    for item in names:
+        if isinstance(item, Source):
+            found[item.name.casefold()] = item
+            wanted.setdefault(item.name.casefold(), item.name)
+            continue
+        name = " ".join(str(item).split())[:200]
+        if name:
+            wanted.setdefault(name.casefold(), name)
+    missing = [n for key, n in wanted.items() if key not in found]
+    if missing:
+        query = Q()
+        for name in missing:
+            query |= Q(name__iexact=name)
+        for source in Source.objects.filter(query):
+            found.setdefault(source.name.casefold(), source)
+    for key, name in wanted.items():
+        if key not in found:
+            found[key] = Source.objects.create(name=name)
+    return [found[key] for key in wanted]
+
+
+def _delete_links(links: Iterable[models.Model], user) -> None:
+    """One by one, so each deletion's historical record carries the user."""
+    for link in links:
+        if user is not None:
+            link._history_user = user
+        link.delete()
+
+
+def _replace_actors(incident: Incident, actors, user) -> None:
+    wanted = _actor_links(actors)
+    current = list(incident.incident_actors.all())
+    _delete_links([link for link in current if (link.actor_id, link.role) not in wanted], user)
+    have = {(link.actor_id, link.role) for link in current}
+    new = [IncidentActor(incident=incident, actor_id=a, role=r) for a, r in sorted(wanted - have)]
+    if new:
+        bulk_create_with_history(new, IncidentActor, default_user=user)
+
+
+def _replace_sources(incident: Incident, sources, user) -> None:
+    wanted = {s.pk: s for s in sources_by_name(sources)}
+    current = list(incident.incident_sources.all())
+    _delete_links([link for link in current if link.source_id not in wanted], user)
+    have = {link.source_id for link in current}
+    new = [
+        IncidentSource(incident=incident, source=s, article_id=incident.article_id)
+        for pk, s in wanted.items()
+        if pk not in have
+    ]
+    if new:
+        bulk_create_with_history(new, IncidentSource, default_user=user)
+
+
+@transaction.atomic
+def incident_update(
+    incident: Incident,
+    *,
+    actors: Iterable[Mapping | tuple] | None = None,
+    sources: Iterable[Source | str] | None = None,
+    user=None,
+    **changes,
+) -> Incident:
+    """Change any fields of an incident (validated by the model) and replace its actor and source
+    links (`None` leaves them alone). Saves only when a field really changed, so the history holds
+    changes, not clicks of Save. Raises ValidationError keyed by field."""
+    before = _values(incident, changes)
+    for name, value in changes.items():
+        _set_field(incident, name, value)
+    try:
+        incident.full_clean()
+    except ValidationError:
+        for name, value in before.items():  # the caller's instance stays as stored
+            setattr(incident, _editable_fields()[name].attname, value)
+        raise
+    if _values(incident, changes) != before or incident.pk is None:
+        if user is not None:
+            incident._history_user = user
+        incident.save()
+    if actors is not None:
+        _replace_actors(incident, actors, user)
+    if sources is not None:
+        _replace_sources(incident, sources, user)
+    return incident
+
+
+def incident_review(incident: Incident, action: str, *, user=None) -> Incident:
+    """Approve (publish) or reject an incident, with a historical record of who did it."""
+    try:
+        status = REVIEW_ACTIONS[action]
+    except KeyError:
+        raise ValueError(f"Unknown review action {action!r}; use approve or reject.") from None
+    with transaction.atomic():
+        if incident.duplicate_of_id is not None:  # a decision on it undoes "duplicate of"
+            incident_update(incident, duplicate_of=None, user=user)
+        incident_set_status([incident], status, user=user)
+    incident.status = status
+    return incident
+
+
+def _refuse_loop(incident: Incident, original: Incident) -> None:
+    """Follow `original`'s duplicate chain to the incident that stands; refuse if it passes here."""
+    if original.pk == incident.pk:
+        raise ReviewRefused("An incident cannot be a duplicate of itself.")
+    seen = {original.pk}
+    next_id = original.duplicate_of_id
+    while next_id is not None:
+        if next_id == incident.pk:
+            raise ReviewRefused(
+                f"Incident {original.pk} is itself a duplicate of incident {incident.pk}; "
+                f"mark it the other way round, or choose the original incident."
+            )
+        if next_id in seen or len(seen) > _MAX_CHAIN:
+            break
+        seen.add(next_id)
+        next_id = Incident.objects.filter(pk=next_id).values_list("duplicate_of_id", flat=True).first()
+
+
+@transaction.atomic
+def incident_mark_duplicate(incident: Incident, original: Incident | int, *, user=None) -> Incident:
+    """Mark `incident` a duplicate of `original` (status duplicate, duplicate_of set)."""
+    if not isinstance(original, Incident):
+        original = Incident.objects.filter(pk=original).first()
+        if original is None:
+            raise ReviewRefused("There is no incident with that id.")
+    _refuse_loop(incident, original)
+    return incident_update(incident, user=user, status=Incident.Status.DUPLICATE, duplicate_of=original)

@@ -1,0 +1,194 @@
+"""The review page of one incident: the article with its evidence beside the editable draft.
+
+Analysts edit, approve, reject or merge any incident; other users read published ones. Every
+write goes through the services; a refused change re-renders the form (400) with the input kept.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from incidents import services
+from incidents.api.permissions import is_analyst
+from incidents.extraction.taxonomy import EVENT_TYPES
+from incidents.models import Incident, IncidentActor, IncidentSource
+from incidents.review.forms import IncidentReviewForm, actor_formset, actor_links
+from incidents.review.highlight import highlight
+
+DRAFT = Incident.Status.DRAFT
+# Waiting for a decision: drafts, and drafts an analyst saved (which a re-parse no longer replaces).
+QUEUE = [Incident.Status.DRAFT, Incident.Status.REVIEWED]
+SHORTCUTS = [
+    ("Ctrl+Enter / Alt+S", "save"),
+    ("a", "approve (save and publish)"),
+    ("r", "reject"),
+    ("d", "mark duplicate: type the original's id, then Enter"),
+    ("j / k", "next / previous draft"),
+]
+
+
+def _incident(pk: int) -> Incident:
+    queryset = Incident.objects.select_related(
+        "article__publisher", "country", "location", "assigned_to", "duplicate_of"
+    ).prefetch_related(
+        Prefetch(
+            "incident_actors", queryset=IncidentActor.objects.select_related("actor").order_by("role", "id")
+        ),
+        Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source").order_by("id")),
+        "evidence",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _neighbour_draft(pk: int, *, after: bool) -> int | None:
+    """The draft just after (or before) this one in the review queue: oldest first, by id."""
+    drafts = Incident.objects.filter(status__in=QUEUE)
+    drafts = drafts.filter(pk__gt=pk).order_by("pk") if after else drafts.filter(pk__lt=pk).order_by("-pk")
+    return drafts.values_list("pk", flat=True).first()
+
+
+def _after_review(incident: Incident):
+    """The oldest draft still waiting, else the incident's article, else the list."""
+    waiting = Incident.objects.filter(status__in=QUEUE).exclude(pk=incident.pk).order_by("pk")
+    next_pk = waiting.values_list("pk", flat=True).first()
+    if next_pk is not None:
+        return redirect("incidents:incident_review", pk=next_pk)
+    if incident.article_id:
+        return redirect("incidents:article_detail", pk=incident.article_id)
+    return redirect("incidents:incident_list")
+
+
+def _duplicate_candidates(incident: Incident) -> list[Incident]:
+    """Likely originals: the article's other incidents, and the nearest in date in the same country
+    within a week on either side (two short walks along the country/date index)."""
+    queryset = (
+        Incident.objects.exclude(pk=incident.pk)
+        .exclude(status__in=[Incident.Status.REJECTED, Incident.Status.DUPLICATE])
+        .select_related("country")
+    )
+    found = []
+    if incident.article_id:
+        found += queryset.filter(article_id=incident.article_id).order_by("sequence", "pk")[:8]
+    if incident.country_id:
+        week, day = timedelta(days=7), incident.start_date
+        same = queryset.filter(country_id=incident.country_id)
+        found += same.filter(start_date__range=(day - week, day)).order_by("-start_date", "-pk")[:5]
+        found += same.filter(start_date__gt=day, start_date__lte=day + week).order_by("start_date", "pk")[:3]
+    return list({other.pk: other for other in found}.values())[:12]
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """A model ValidationError on the form: by field where the form has it, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _context(incident: Incident, *, editable: bool, form=None, actors=None, **extra) -> dict:
+    text = incident.article.text if incident.article_id else ""
+    spans = [(ev.field, ev.start, ev.end) for ev in incident.evidence.all()]
+    context = {
+        "incident": incident,
+        "segments": highlight(text, spans),
+        "evidence_fields": sorted({field for field, _, _ in spans}),
+        "sources": [link.source for link in incident.incident_sources.all()],
+        "actor_links": list(incident.incident_actors.all()),
+        "can_edit": False,
+        **extra,
+    }
+    if editable:
+        context.update(
+            can_edit=True,
+            form=form
+            or IncidentReviewForm(instance=incident, source_names=[s.name for s in context["sources"]]),
+            actors=actors or actor_formset(incident=incident),
+            event_types={event: list(subs) for event, subs in EVENT_TYPES.items()},
+            next_draft=_neighbour_draft(incident.pk, after=True),
+            previous_draft=_neighbour_draft(incident.pk, after=False),
+            candidates=_duplicate_candidates(incident),
+            shortcuts=SHORTCUTS,
+        )
+    return context
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident(pk)
+    analyst = is_analyst(request.user)
+    if not analyst and incident.status != Incident.Status.PUBLISHED:
+        raise Http404("No such incident.")
+    if request.method == "POST":
+        if not analyst:
+            raise PermissionDenied("Only analysts change incidents.")
+        return _act(request, incident)
+    return render(request, "incidents/incident_review.html", _context(incident, editable=analyst))
+
+
+def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
+    action = request.POST.get("action", "save")
+    if action == "reject":
+        services.incident_review(incident, "reject", user=request.user)
+        messages.success(request, f"Incident {incident.pk} rejected.")
+        return _after_review(incident)
+    if action == "duplicate":
+        return _mark_duplicate(request, incident)
+    if action not in ("save", "approve"):
+        return HttpResponse("Unknown action.", status=400)
+    form = IncidentReviewForm(
+        request.POST,
+        instance=incident,
+        source_names=[link.source.name for link in incident.incident_sources.all()],
+    )
+    actors = actor_formset(request.POST, incident=incident)
+    if form.is_valid() and actors.is_valid():
+        changes = form.changes()
+        if action == "save" and incident.status == DRAFT:
+            changes["status"] = Incident.Status.REVIEWED  # saved by an analyst: a re-parse keeps it
+        try:
+            with transaction.atomic():
+                services.incident_update(
+                    incident,
+                    actors=actor_links(actors),
+                    sources=form.cleaned_data["sources"],
+                    user=request.user,
+                    **changes,
+                )
+                if action == "approve":
+                    services.incident_review(incident, "approve", user=request.user)
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            if action == "approve":
+                messages.success(request, f"Incident {incident.pk} published.")
+                return _after_review(incident)
+            messages.success(request, "Saved.")
+            return redirect("incidents:incident_review", pk=incident.pk)
+    incident = _incident(incident.pk)  # the services may have changed the instance before refusing
+    context = _context(incident, editable=True, form=form, actors=actors)
+    return render(request, "incidents/incident_review.html", context, status=400)
+
+
+def _mark_duplicate(request: HttpRequest, incident: Incident) -> HttpResponse:
+    raw = request.POST.get("duplicate_of", "").strip().lstrip("#")
+    try:
+        if not raw.isdigit():
+            raise ValidationError("Give the id of the original incident (a number).")
+        services.incident_mark_duplicate(incident, int(raw), user=request.user)
+    except ValidationError as exc:
+        incident = _incident(incident.pk)
+        context = _context(
+            incident, editable=True, duplicate_error=" ".join(exc.messages), duplicate_input=raw
+        )
+        return render(request, "incidents/incident_review.html", context, status=400)
+    messages.success(request, f"Incident {incident.pk} marked a duplicate of incident {raw}.")
+    return _after_review(incident)
