@@ -28,6 +28,16 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_names(settings):
+    """The live server finds static files through the finders, which know no hashed (manifest)
+    names: plain names in tests, so pages load their scripts and stylesheets in the browser."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED_PATH.is_file():

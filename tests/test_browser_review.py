@@ -9,16 +9,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def unhashed_static(settings):
-    """The live server serves static files through the finders, which know no hashed
-    (manifest) names: plain names here, so the page's script and stylesheet load."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
 def seed_draft(reference_data, analyst, seed_text) -> dict:
     """The seed article parsed in this process; its Iraqi incident (11 killed) is the draft to review.
 
@@ -37,7 +27,6 @@ def seed_draft(reference_data, analyst, seed_text) -> dict:
 
 def test_analyst_corrects_approves_and_sees_the_history(
     live_server,
-    unhashed_static,
     seed_draft,
     browser_page,  # noqa: F811 - the fixture imported above
 ):
@@ -90,7 +79,7 @@ def test_analyst_corrects_approves_and_sees_the_history(
     assert not errors, errors
 
 
-def test_the_form_helps_on_a_tablet(live_server, unhashed_static, seed_draft, browser_page):  # noqa: F811
+def test_the_form_helps_on_a_tablet(live_server, seed_draft, browser_page):  # noqa: F811
     page = browser_page
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
