@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from .engine import extract_incidents
+from .text import unwrap
 from .knowledge import load_reference_knowledge
 from .types import DraftIncident, Knowledge
 
@@ -23,4 +24,4 @@ def extract(
     text: str, published: datetime.date, knowledge: Knowledge, title: str = ""
 ) -> list[DraftIncident]:
     """Draft incidents reported in `text`, dates resolved against `published`."""
-    return extract_incidents(text, published, knowledge, title)
+    return extract_incidents(unwrap(text), published, knowledge, title)

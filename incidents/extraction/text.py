@@ -81,6 +81,31 @@ def name_keys(name: str) -> tuple[str, ...]:
     return tuple(t.key for t in tokens(name))
 
 
+_LINE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
+_ENDS_CLAUSE = re.compile(r"[.!?:;\"\u201d\u2019)\]]\s*$")
+
+
+def unwrap(text: str) -> str:
+    """Join lines a hard-wrapped text (e-mail, .txt, PDF) broke mid-sentence, keeping every offset.
+
+    A line break read as a sentence or paragraph end cuts an incident in two. A break is joined
+    (turned into a space, so spans into the text stay valid) when the line before does not end a
+    clause and either the next line starts in lower case, or the whole text is wrapped: most
+    lines are 40 to 100 characters long. Blank lines always separate.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    wrapped = len(lines) >= 3 and sum(40 <= len(line) <= 100 for line in lines) >= 0.7 * len(lines)
+
+    def join(m: re.Match) -> str:
+        before = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        if not before.strip() or _ENDS_CLAUSE.search(before):
+            return "\n"
+        return " " if after.islower() or after.isdigit() or wrapped else "\n"
+
+    return _LINE_BREAK.sub(join, text) if "\n" in text else text
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int

@@ -287,3 +287,23 @@ def test_a_later_date_can_anchor_the_earlier_event():
     assert anchor(d, "The next day, ").start_date == date(2013, 10, 1)
     assert anchor(d, "He was released after ") is None
     assert anchor(d, "The attack came ") is d
+
+
+def test_unwrap_joins_lines_broken_mid_sentence_and_keeps_offsets():
+    from incidents.extraction.text import unwrap
+
+    wrapped = (
+        "Gunmen attacked a checkpoint of the Iraqi army near Baqubah in Diyala\n"
+        "province on Tuesday night, killing four soldiers and wounding six\n"
+        "Iraqi troops, security sources said.\n"
+        "\n"
+        "The attackers fled towards the orchards north of the town, police said\n"
+        "Officials blamed Daesh remnants for the attack on the army checkpoint.\n"
+    )
+    out = unwrap(wrapped)
+    assert len(out) == len(wrapped)
+    assert "Diyala province" in out and "six Iraqi troops" in out  # wrapped text: joined even before a capital
+    assert "said.\n\nThe" in out  # clause ends and blank lines stay
+    assert "police said Officials" in out
+    briefs = "Bomb kills two in Mosul\nA roadside bomb killed two people.\nClashes in Kirkuk\nthree wounded"
+    assert unwrap(briefs) == briefs.replace("Kirkuk\nthree", "Kirkuk three")  # short lines: only lower case joins
