@@ -62,7 +62,7 @@ def prepare(n: int, keep: bool) -> tuple[dict, str]:
     from django.db import connection
     from django.db.models import Count
 
-    from incidents.models import Actor, Incident, Location
+    from incidents.models import Actor, Article, Incident, Location
     from incidents.services import article_ingest, article_parse, incident_update
 
     user, _ = get_user_model().objects.get_or_create(username=ANALYST, defaults={"is_staff": True})
@@ -72,7 +72,8 @@ def prepare(n: int, keep: bool) -> tuple[dict, str]:
     today = dt.date.today()
     text = ARTICLE.format(day=today.strftime("%d %B %Y"))
     article = article_ingest(published=today, text=text, enqueue=False).article
-    if article.status != "parsed":
+    if article.status != "parsed" or not article.incidents.exists():
+        Article.objects.filter(pk=article.pk).update(status=Article.Status.QUEUED)
         article_parse(article.pk)
     incident = Incident.objects.filter(article=article).order_by("sequence").first()
     if incident is None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 
 from .engine import extract_incidents
-from .text import unwrap
 from .knowledge import load_reference_knowledge
+from .text import unwrap
 from .types import DraftIncident, Knowledge
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.2.1"
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "load_reference_knowledge"]
 
