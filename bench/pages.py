@@ -51,6 +51,7 @@ def use_database() -> None:
 def prepare(n: int, keep: bool) -> tuple[dict, str]:
     """Database with n incidents plus one parsed, edited article; returns page ids and a password."""
     facts = api.prepare_database(n, keep)
+    api.manage("collectstatic", "--noinput", "-v0")  # served as in production: hashed names
     password = secrets.token_urlsafe(12)
     os.environ.update(api.server_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -79,7 +80,7 @@ def prepare(n: int, keep: bool) -> tuple[dict, str]:
     if incident is None:
         raise api.BenchError("the benchmark article produced no incident")
     for best in (5, 4):  # two edits: the history page has rows to show
-        incident_update(incident, fatalities_best=best, user=user)
+        incident_update(incident, fatalities_low=best, fatalities_best=best, fatalities_high=best, user=user)
     actor = Actor.objects.annotate(n=Count("incident_roles")).order_by("-n").first()
     location = Location.objects.filter(country_id="IQ").first()
     ids = {"article": article.pk, "incident": incident.pk, "actor": actor.pk, "location": location.pk}

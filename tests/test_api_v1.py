@@ -406,3 +406,19 @@ def test_readers_see_only_published_incidents_of_an_article(analyst, world, djan
         world["market"].pk,
         draft.pk,
     ]
+
+
+def test_text_search_can_use_both_full_text_indexes(world):
+    """`q` must be answerable from the GIN indexes (not a per-row tsvector over the whole table)."""
+    from incidents.filters import IncidentFilter
+
+    queryset = IncidentFilter({"q": "barrack"}, queryset=Incident.objects.all()).qs.values("id")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # tiny tables: make the planner show what it can use
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "incident_summary_fts" in plan and "article_text_fts" in plan, plan

@@ -163,6 +163,7 @@ class ArticleViewSet(
         if not is_analyst(self.request.user):
             incidents = incidents.filter(status=Incident.Status.PUBLISHED)
         return Article.objects.select_related("publisher").prefetch_related(Prefetch("incidents", incidents))
+
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def create(self, request, *args, **kwargs):

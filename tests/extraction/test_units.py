@@ -302,8 +302,12 @@ def test_unwrap_joins_lines_broken_mid_sentence_and_keeps_offsets():
     )
     out = unwrap(wrapped)
     assert len(out) == len(wrapped)
-    assert "Diyala province" in out and "six Iraqi troops" in out  # wrapped text: joined even before a capital
+    assert (
+        "Diyala province" in out and "six Iraqi troops" in out
+    )  # wrapped text: joined even before a capital
     assert "said.\n\nThe" in out  # clause ends and blank lines stay
     assert "police said Officials" in out
     briefs = "Bomb kills two in Mosul\nA roadside bomb killed two people.\nClashes in Kirkuk\nthree wounded"
-    assert unwrap(briefs) == briefs.replace("Kirkuk\nthree", "Kirkuk three")  # short lines: only lower case joins
+    assert unwrap(briefs) == briefs.replace(
+        "Kirkuk\nthree", "Kirkuk three"
+    )  # short lines: only lower case joins
