@@ -24,10 +24,12 @@ def full_text(queryset, value: str):
     substring match so `make run` needs no server.
     """
     if connection.vendor == "postgresql":
+        # "= ANY(ARRAY(...))", not "IN (...)": both sides of the OR are then index conditions, so a
+        # rare word is a BitmapOr of the two indexes instead of to_tsvector() over every row.
         match = RawSQL(
-            f"({SUMMARY_TSV} @@ websearch_to_tsquery('english', %s) OR incidents_incident.article_id IN "
-            f"(SELECT incidents_article.id FROM incidents_article "
-            f"WHERE {ARTICLE_TSV} @@ websearch_to_tsquery('english', %s)))",
+            f"({SUMMARY_TSV} @@ websearch_to_tsquery('english', %s) OR incidents_incident.article_id = "
+            f"ANY(ARRAY(SELECT incidents_article.id FROM incidents_article "
+            f"WHERE {ARTICLE_TSV} @@ websearch_to_tsquery('english', %s))))",
             (value, value),
             output_field=BooleanField(),
         )
