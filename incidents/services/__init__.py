@@ -12,7 +12,7 @@ from incidents.services.articles import (
     article_parse,
     article_requeue,
 )
-from incidents.services.incidents import incident_set_status
+from incidents.services.incidents import incident_assign, incident_set_status
 from incidents.services.knowledge import knowledge_load
 from incidents.services.uploads import ArticleRejected
 
@@ -24,6 +24,7 @@ __all__ = [
     "article_ingest_upload",
     "article_parse",
     "article_requeue",
+    "incident_assign",
     "incident_set_status",
     "knowledge_load",
 ]
