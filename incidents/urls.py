@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import articles, incidents
+from incidents.views import articles, incidents, maps
 
 app_name = "incidents"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/map/", maps.incident_map, name="incident_map"),
+    path("incidents/map/points/", maps.incident_map_points, name="incident_map_points"),
 ]
