@@ -324,11 +324,26 @@ def test_pages_of_fifty_with_the_count_and_links_keeping_filters_and_sort(analys
     assert link(back, "prev") == "?country=IQ&ordering=date"  # the first page has no cursor
 
 
+def _cursor(values) -> str:
+    from incidents.views.keyset import encode
+
+    return encode(values)
+
+
 @pytest.mark.parametrize(
-    "params", [{"page": "99"}, {"page": "2", "after": "not-a-cursor"}, {"before": "e30"}]
+    "params",
+    [
+        {"page": "99"},
+        {"page": "2", "after": "not-a-cursor"},
+        {"before": "e30"},
+        {"page": "3", "after": _cursor(["not a date", 5])},
+        {"page": "3", "after": _cursor([dt.date(2020, 1, 1), "x"])},
+        {"page": "3", "ordering": "fatalities", "after": _cursor(["many", dt.date(2020, 1, 1), 1])},
+        {"page": "3", "ordering": "country", "after": _cursor(["Iraq", "yesterday", 1])},
+    ],
 )
 def test_a_page_number_without_a_good_cursor_is_the_first_page(analyst_client, many, params):
-    first = row_ids(analyst_client.get("/incidents/"))
+    first = row_ids(analyst_client.get("/incidents/", {"ordering": params.get("ordering", "-date")}))
     response = analyst_client.get("/incidents/", params)
     assert response.status_code == 200 and row_ids(response) == first
     assert "Page 1 of 3" in response.content.decode()

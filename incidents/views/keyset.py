@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -100,10 +101,14 @@ def keyset_page(
     values = decode(after or before, len(keys)) if (after or before) else None
     if values is None:
         backwards, number = False, 1
-    order = [f"-{k.name}" if k.desc != backwards else k.name for k in keys]
-    queryset = queryset.order_by(*order)
     if values is not None:
-        queryset = _beyond(queryset, keys, values, backwards)
+        try:
+            beyond = _beyond(queryset, keys, values, backwards)
+        except (ValidationError, ValueError, TypeError):  # well-formed, but not values of these keys
+            values, backwards, number = None, False, 1
+        else:
+            queryset = beyond
+    queryset = queryset.order_by(*[f"-{k.name}" if k.desc != backwards else k.name for k in keys])
     rows = list(queryset[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
