@@ -141,7 +141,7 @@ def test_filter_sort_and_bulk_publish_on_the_list(live_server, plain_static, inc
 
 
 def test_the_map_draws_markers_over_outlines_without_tiles(
-    live_server, plain_static, incidents, browser_page
+    live_server, plain_static, incidents, browser_page, monkeypatch
 ):
     page = browser_page
     _log_in(page, live_server.url)
@@ -183,3 +183,9 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     assert "6" in cluster.all_inner_texts()
     assert page.locator(".leaflet-outlines-pane svg path").count() > 100
     _shot(page, "map-all")
+
+    # over the cap: the newest only, and the page says so
+    monkeypatch.setattr("incidents.views.maps.MAX_POINTS", 4)
+    page.reload()
+    page.wait_for_function("document.getElementById('incident-map').dataset.points === '4'")
+    assert "Showing the newest 4 matching incidents only" in page.inner_text("#map-status")

@@ -136,7 +136,8 @@
     var clusters = L.markerClusterGroup({
       chunkedLoading: true, // thousands of markers go in between frames, the page stays responsive
       chunkProgress: function (done, total) {
-        if (done === total) setTimeout(function () { report(data, total); }, 0);
+        // (adding the empty group to the map reports 0 of 0 first)
+        if (done === total && total === markers.length) setTimeout(function () { report(data, total); }, 0);
       },
       showCoverageOnHover: false,
       maxClusterRadius: 45,
