@@ -94,6 +94,21 @@ def _page_url(params, number: int, **cursor: str) -> str:
     return f"?{query.urlencode()}"
 
 
+def _links(params, page) -> dict[str, str]:
+    """This page's own URL, its neighbours', and the export and map with the same filters."""
+    filters = filter_query(params)
+    list_url = reverse("incidents:incident_list")
+    return {
+        "this_url": f"{list_url}?{params.urlencode()}" if params else list_url,
+        "previous_url": _page_url(params, page.number - 1, before=page.previous_cursor)
+        if page.has_previous
+        else "",
+        "next_url": _page_url(params, page.number + 1, after=page.next_cursor) if page.has_next else "",
+        "export_url": f"{reverse('api:incident-list')}?{'&'.join(p for p in ('format=csv', filters) if p)}",
+        "map_url": f"{reverse('incidents:incident_map')}{'?' + filters if filters else ''}",
+    }
+
+
 def _count(queryset: QuerySet, searching: bool) -> tuple[int, bool]:
     """How many incidents match, and whether that is exact (a search counts up to a cap)."""
     if not searching:
@@ -118,7 +133,7 @@ ROW_FIELDS = (
 
 
 def _attach_actors(incidents: list[Incident]) -> None:
-    """Each row's actors, for the whole page in one query (no per-row queries)."""
+    """Each row's actors (the whole page in one query, not one per row) and its review link."""
     by_incident: dict[int, list[tuple[str, str]]] = defaultdict(list)
     links = (
         IncidentActor.objects.filter(incident_id__in=[i.pk for i in incidents])
@@ -172,8 +187,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
     _attach_actors(page.rows)
     analyst = is_analyst(request.user)
-    filters = filter_query(params)
-    list_url = reverse("incidents:incident_list")
     context = {
         "filter": filterset,
         "filter_errors": None if valid else filterset.form.errors,
@@ -185,14 +198,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "analyst": analyst,
         "sort": _sort_links(params, ordering),
         "ordering_param": "" if ordering == DEFAULT_ORDERING else ordering,
-        "previous_url": _page_url(params, page.number - 1, before=page.previous_cursor)
-        if page.has_previous
-        else "",
-        "next_url": _page_url(params, page.number + 1, after=page.next_cursor) if page.has_next else "",
-        "this_url": f"{list_url}?{params.urlencode()}" if params else list_url,
-        "export_url": f"{reverse('api:incident-list')}?{'&'.join(p for p in ('format=csv', filters) if p)}",
-        "map_url": f"{reverse('incidents:incident_map')}{'?' + filters if filters else ''}",
         "assignees": analyst_users() if analyst else [],
+        **_links(params, page),
     }
     status = 200 if valid or request.htmx else 400
     if request.htmx and not request.htmx.history_restore_request:
