@@ -563,13 +563,18 @@ def test_the_map_page_and_the_list_link_to_each_other_keeping_the_filters(analys
     settings.MAP_TILE_URL = ""
     listed = analyst_client.get("/incidents/", {"country": "SY", "ordering": "date", "page": "1"})
     assert href(listed, "map-link") == "/incidents/map/?country=SY"
-    response = analyst_client.get("/incidents/map/", {"country": "SY", "event_type": "Battles"})
+    response = analyst_client.get(
+        "/incidents/map/", {"country": "SY", "event_type": "Battles", "bbox": "30,30,50,40", "after": "x"}
+    )
     assert response.status_code == 200
     config = map_config(response)
-    assert config["pointsUrl"] == "/incidents/map/points/?country=SY&event_type=Battles"
+    assert (
+        config["pointsUrl"] == "/incidents/map/points/?country=SY&event_type=Battles&bbox=30%2C30%2C50%2C40"
+    )
+    assert config["filters"] == "country=SY&event_type=Battles"  # "list in this view" adds the view's bbox
     assert config["tileUrl"] == "" and config["incidentUrl"] == "/incidents/{id}/"
     assert config["outlinesUrl"].startswith("/static/vendor/world-atlas/countries-110m")
-    assert href(response, "list-link") == "/incidents/?country=SY&event_type=Battles"
+    assert href(response, "list-link") == "/incidents/?country=SY&event_type=Battles&bbox=30%2C30%2C50%2C40"
     page = response.content.decode()
     for script in (
         "vendor/leaflet/leaflet",

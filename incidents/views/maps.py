@@ -21,6 +21,7 @@ from incidents.api.permissions import is_analyst
 from incidents.extraction.taxonomy import SUB_EVENT_TYPES
 from incidents.models import Country
 from incidents.views.filtering import (
+    PAGE_PARAMS,
     filter_query,
     has_empty_params,
     incident_filter,
@@ -42,6 +43,7 @@ EVENT_COLOURS = {
 @login_required
 @require_GET
 def incident_map(request: HttpRequest) -> HttpResponse:
+    """The map's page: the filter form, and the settings its script needs to draw the markers."""
     if has_empty_params(request):
         return redirect(f"{request.path}?{query_params(request).urlencode()}")
     params = query_params(request)
@@ -53,7 +55,7 @@ def incident_map(request: HttpRequest) -> HttpResponse:
     config = {
         "pointsUrl": reverse("incidents:incident_map_points") + suffix,
         "listUrl": reverse("incidents:incident_list"),
-        "filters": filter_query(params, drop=("page", "ordering", "bbox")),
+        "filters": filter_query(params, drop=(*PAGE_PARAMS, "bbox")),  # the map's own view sets bbox
         "incidentUrl": incident_url_template(),
         "outlinesUrl": static("vendor/world-atlas/countries-110m.json"),
         "tileUrl": settings.MAP_TILE_URL,
