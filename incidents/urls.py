@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import articles, history, incidents, lookups, review
+from incidents.views import articles, history, incidents, lookups, maps, review
 
 app_name = "incidents"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/bulk/", incidents.incident_bulk, name="incident_bulk"),
+    path("incidents/map/", maps.incident_map, name="incident_map"),
+    path("incidents/map/points/", maps.incident_map_points, name="incident_map_points"),
     path("incidents/<int:pk>/", review.review, name="incident_review"),
     path("incidents/<int:pk>/history/", history.history, name="incident_history"),
     path("lookup/places/", lookups.places, name="lookup_places"),

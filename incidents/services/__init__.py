@@ -12,7 +12,7 @@ from incidents.services.articles import (
     article_parse,
     article_requeue,
 )
-from incidents.services.incidents import incident_set_status
+from incidents.services.incidents import incident_assign, incident_set_status
 from incidents.services.knowledge import knowledge_load
 from incidents.services.review import (
     ReviewRefused,
@@ -31,6 +31,7 @@ __all__ = [
     "article_ingest_upload",
     "article_parse",
     "article_requeue",
+    "incident_assign",
     "incident_mark_duplicate",
     "incident_review",
     "incident_set_status",

@@ -1,19 +1,274 @@
-"""Incident pages: the filtered list analysts and viewers browse."""
+"""Incident pages: the filtered, sortable list analysts and viewers browse, and its bulk actions."""
 
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
 
-from incidents.api.permissions import is_analyst
-from incidents.filters import IncidentFilter
-from incidents.models import Incident
+from incidents.api.permissions import ANALYSTS_GROUP, is_analyst
+from incidents.models import Country, Incident, IncidentActor
+from incidents.services import incident_assign, incident_set_status
+from incidents.views.filtering import (
+    filter_query,
+    has_empty_params,
+    incident_filter,
+    incident_url,
+    query_params,
+)
+from incidents.views.keyset import SortKey, keyset_page
+
+PAGE_SIZE = 50
+# With a full-text search the count stops here: counting every match of a common word means
+# running to_tsvector() over most of the table, while the page itself stops after 50 rows.
+SEARCH_COUNT_CAP = 1000
+DEFAULT_ORDERING = "-date"
+# sortable column -> the keys it sorts by (never NULL: see _sortable); ties go newest first
+SORT_KEYS = {
+    "date": ["start_date"],
+    "updated": ["updated_at"],
+    "fatalities": ["_fatalities"],
+    "country": ["_country"],
+    "event_type": ["event_type", "sub_event_type"],
+}
+# a first click on these sorts the largest / newest first
+DESCENDING_FIRST = {"date", "updated", "fatalities"}
+
+
+def _sortable(queryset: QuerySet) -> QuerySet:
+    """Missing figures and countries sort as the lowest values (and compare in keyset cursors)."""
+    return queryset.annotate(
+        # signed: Django drops comparisons of a positive integer field with -1 as always false
+        _fatalities=Coalesce("fatalities_best", Value(-1), output_field=IntegerField()),
+        _country=Coalesce("country__name", Value("")),
+    )
+
+
+def _sort_keys(ordering: str) -> list[SortKey]:
+    key = ordering.removeprefix("-")
+    desc = ordering.startswith("-")
+    keys = [SortKey(name, desc) for name in SORT_KEYS[key]]
+    if key in ("date", "updated"):  # (key, id) in one direction: the keyset indexes serve it
+        return [*keys, SortKey("pk", desc)]
+    return [*keys, SortKey("start_date", True), SortKey("pk", True)]
+
+
+def _sort_links(params, ordering: str) -> dict[str, dict[str, str]]:
+    """Per sortable column: the link that sorts by it (or flips it) and the current direction."""
+    links = {}
+    for key in SORT_KEYS:
+        if ordering == f"-{key}":
+            target, arrow, aria = key, "▼", "descending"
+        elif ordering == key:
+            target, arrow, aria = f"-{key}", "▲", "ascending"
+        else:
+            target, arrow, aria = (f"-{key}" if key in DESCENDING_FIRST else key), "", "none"
+        query = params.copy()
+        for name in ("page", "after", "before"):
+            query.pop(name, None)
+        query["ordering"] = target
+        links[key] = {"url": f"?{query.urlencode()}", "arrow": arrow, "aria": aria}
+    return links
+
+
+def _page_url(params, number: int, **cursor: str) -> str:
+    query = params.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    if number > 1 and any(cursor.values()):
+        query["page"] = str(number)
+        query.update({name: value for name, value in cursor.items() if value})
+    return f"?{query.urlencode()}"
+
+
+def _links(params, page) -> dict[str, str]:
+    """This page's own URL, its neighbours', and the export and map with the same filters."""
+    filters = filter_query(params)
+    list_url = reverse("incidents:incident_list")
+    return {
+        "this_url": f"{list_url}?{params.urlencode()}" if params else list_url,
+        "previous_url": _page_url(params, page.number - 1, before=page.previous_cursor)
+        if page.has_previous
+        else "",
+        "next_url": _page_url(params, page.number + 1, after=page.next_cursor) if page.has_next else "",
+        "export_url": f"{reverse('api:incident-list')}?{'&'.join(p for p in ('format=csv', filters) if p)}",
+        "map_url": f"{reverse('incidents:incident_map')}{'?' + filters if filters else ''}",
+    }
+
+
+def _count(queryset: QuerySet, searching: bool) -> tuple[int, bool]:
+    """How many incidents match, and whether that is exact (a search counts up to a cap)."""
+    if not searching:
+        return queryset.count(), True
+    capped = queryset.order_by()[: SEARCH_COUNT_CAP + 1].count()
+    return min(capped, SEARCH_COUNT_CAP), capped <= SEARCH_COUNT_CAP
+
+
+ROW_FIELDS = (
+    "start_date",
+    "end_date",
+    "event_type",
+    "sub_event_type",
+    "country__name",
+    "admin1",
+    "location_name",
+    "fatalities_best",
+    "status",
+    "assigned_to__username",
+    "updated_at",
+)
+
+
+def _attach_actors(incidents: list[Incident]) -> None:
+    """Each row's actors (the whole page in one query, not one per row) and its review link."""
+    by_incident: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    links = (
+        IncidentActor.objects.filter(incident_id__in=[i.pk for i in incidents])
+        .order_by("incident_id", "role", "pk")
+        .values_list("incident_id", "role", "actor__name")
+    )
+    for incident_id, role, name in links:
+        by_incident[incident_id].append((role, name))
+    for incident in incidents:
+        incident.page_actors = by_incident.get(incident.pk, [])
+        incident.review_url = incident_url(incident.pk)
+
+
+def analyst_users() -> QuerySet:
+    """Who incidents may be assigned to: active staff and members of the analysts group."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(groups__name=ANALYSTS_GROUP))
+        .distinct()
+        .order_by("username")
+    )
 
 
 @login_required
-def incident_list(request):
-    incidents = Incident.objects.select_related("country")
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """The filtered list; an htmx request (filters, sorting, pages) gets only the results table."""
+    if has_empty_params(request) and not request.htmx:
+        return redirect(f"{request.path}?{query_params(request).urlencode()}")  # clean, shareable URLs
+    params = query_params(request)
+    filterset = incident_filter(request, params)
+    ordering = params.get("ordering", DEFAULT_ORDERING)
+    if ordering.removeprefix("-") not in SORT_KEYS:
+        ordering = DEFAULT_ORDERING
+    valid = not filterset.is_bound or filterset.is_valid()  # no filters at all is valid too
+    incidents = filterset.qs if valid else filterset.queryset.none()
+    count, exact = _count(incidents, searching=valid and bool(params.get("q")))
+    incidents = _sortable(incidents).select_related("country", "assigned_to").only(*ROW_FIELDS)
+    try:
+        number = int(params.get("page", "1"))
+    except ValueError:
+        number = 1
+    page = keyset_page(
+        incidents,
+        _sort_keys(ordering),
+        PAGE_SIZE,
+        after=params.get("after", ""),
+        before=params.get("before", ""),
+        number=number,
+    )
+    _attach_actors(page.rows)
+    analyst = is_analyst(request.user)
+    context = {
+        "filter": filterset,
+        "filter_errors": None if valid else filterset.form.errors,
+        "page": page,
+        "rows": page.rows,
+        "count": count,
+        "count_exact": exact,
+        "num_pages": max(1, -(-count // PAGE_SIZE)) if exact else None,
+        "analyst": analyst,
+        "sort": _sort_links(params, ordering),
+        "ordering_param": "" if ordering == DEFAULT_ORDERING else ordering,
+        "assignees": analyst_users() if analyst else [],
+        **_links(params, page),
+    }
+    status = 200 if valid or request.htmx else 400
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "incidents/_incident_results.html", context, status=status)
+        push_url(response, context["this_url"])
+    else:
+        context["countries"] = Country.objects.values_list("code", "name")
+        response = render(request, "incidents/incident_list.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+class IncidentBulkForm(forms.Form):
+    """The list's bulk action: publish, reject, or assign the selected incidents."""
+
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Incident.objects.all(),
+        error_messages={"required": "Select at least one incident."},
+    )
+    action = forms.ChoiceField(choices=[("publish", "Publish"), ("reject", "Reject"), ("assign", "Assign")])
+    assignee = forms.CharField(required=False)  # a user's id, or "nobody" to unassign
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") != "assign":
+            return cleaned
+        value = cleaned.get("assignee") or ""
+        if value == "nobody":
+            cleaned["assignee"] = None
+        elif value.isdigit() and (user := analyst_users().filter(pk=int(value)).first()):
+            cleaned["assignee"] = user
+        else:
+            raise forms.ValidationError("Choose the analyst to assign the incidents to.")
+        return cleaned
+
+
+def _plural(count: int) -> str:
+    return f"{count} incident{'' if count == 1 else 's'}"
+
+
+@login_required
+@require_POST
+def incident_bulk(request: HttpRequest) -> HttpResponse:
+    """Publish, reject or assign the incidents selected on the list; analysts only."""
     if not is_analyst(request.user):
-        incidents = incidents.filter(status=Incident.Status.PUBLISHED)  # as in the API
-    filterset = IncidentFilter(request.GET or None, queryset=incidents)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/incident_list.html", {"filter": filterset, "page": page})
+        raise PermissionDenied("Only analysts change incidents.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("incidents:incident_list")
+    form = IncidentBulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    chosen, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    if action == "assign":
+        user = form.cleaned_data["assignee"]
+        count = incident_assign(chosen, user)
+        if user:
+            name = user.get_username()
+            done, already = f"Assigned {_plural(count)} to {name}.", f"with {name}"
+        else:
+            done, already = f"Unassigned {_plural(count)}.", "unassigned"
+    else:
+        status = Incident.Status.PUBLISHED if action == "publish" else Incident.Status.REJECTED
+        count = incident_set_status(chosen.exclude(status=status), status)
+        done = f"{status.label} {_plural(count)}."
+        already = status.label.lower()
+    unchanged = len(chosen) - count
+    messages.success(request, done + (f" {_plural(unchanged)} already {already}." if unchanged else ""))
+    return redirect(back)
