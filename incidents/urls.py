@@ -1,11 +1,12 @@
 from django.urls import path
 
-from incidents.views import articles, incidents
+from incidents.views import articles, dashboard, incidents
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", articles.article_list, name="article_list"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_upload, name="article_upload"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),

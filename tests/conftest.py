@@ -28,6 +28,19 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _live_server_static_names(request):
+    """pytest-django's live server serves /static/ through the finders, which know files by their
+    own names, not the manifest's hashed ones: pages under test link the plain names."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": plain}
+    yield
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED_PATH.is_file():

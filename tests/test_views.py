@@ -15,7 +15,7 @@ def analyst_client(client, analyst):
     return client
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/new/", "/incidents/"])
+@pytest.mark.parametrize("url", ["/", "/articles/", "/articles/new/", "/incidents/"])
 def test_pages_need_a_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
