@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import articles, dashboard, incidents
+from incidents.views import articles, dashboard, incidents, reference
 
 app_name = "incidents"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("articles/<int:pk>/row/", articles.article_row, name="article_row"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("incidents/", incidents.incident_list, name="incident_list"),
+    path("actors/", reference.actor_list, name="actor_list"),
+    path("actors/<int:pk>/", reference.actor_detail, name="actor_detail"),
+    path("actors/<int:pk>/aliases/", reference.actor_alias_add, name="actor_alias_add"),
+    path("locations/", reference.location_list, name="location_list"),
+    path("locations/<int:pk>/", reference.location_detail, name="location_detail"),
+    path("locations/<int:pk>/aliases/", reference.location_alias_add, name="location_alias_add"),
 ]

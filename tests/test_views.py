@@ -17,7 +17,7 @@ def analyst_client(client, analyst):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/articles/", "/articles/new/", "/incidents/", "/articles/uploaded/"],
+    ["/", "/articles/", "/articles/new/", "/incidents/", "/actors/", "/locations/", "/articles/uploaded/"],
 )
 def test_pages_need_a_login(client, url):
     response = client.get(url)
