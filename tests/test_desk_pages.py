@@ -147,6 +147,19 @@ def test_dashboard_chart_series_per_week_and_per_month(analyst_client, week):
     assert sum(monthly["incidents"]) == 4 and sum(monthly["fatalities"]) == 13
 
 
+def test_the_week_and_the_chart_agree_on_the_current_week(analyst_client, countries):
+    today = timezone.localdate()
+    sunday = _monday(today) + dt.timedelta(days=6)  # today or later this week
+    Incident.objects.create(start_date=sunday, country=countries[0], fatalities_best=3, **BATTLE)
+    response = analyst_client.get("/")
+    assert response.context["week"]["total"] == 1
+    data = _chart(response)
+    assert (data["incidents"][-1], data["fatalities"][-1]) == (1, 3)
+    monthly = _chart(analyst_client.get("/", {"by": "month"}))
+    # the monthly chart ends with the current month, which this Sunday may already be past
+    assert sum(monthly["incidents"]) == (1 if sunday.month == today.month else 0)
+
+
 def test_dashboard_renders_a_chart_canvas_with_chartjs(analyst_client, week):
     page = analyst_client.get("/").content.decode()
     assert '<canvas id="trend-chart"' in page

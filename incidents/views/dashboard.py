@@ -1,8 +1,9 @@
 """The desk's front page: what waits for an analyst, and the week's and year's figures.
 
-Every figure is one aggregate query over a bounded date range (this week; the last 52 weeks or
-12 months), answered from the (start_date, id) index, so the page stays fast however many
-incidents the database holds. Viewers see published incidents only, as in the API.
+Every figure is an aggregate query in SQL over a bounded window, so the page costs the same
+however many years of incidents the database holds: this week's counts read the (start_date, id)
+index, the chart groups at most the last 52 weeks or 12 months, and the oldest drafts come from
+a partial index on drafts. Viewers see published incidents only, as in the API.
 """
 
 from __future__ import annotations
@@ -62,12 +63,15 @@ def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week
     if period == "month":
         buckets = _month_starts(today, CHART_MONTHS)
         trunc = TruncMonth("start_date")
+        after = (buckets[-1] + timedelta(days=31)).replace(day=1)
     else:
         monday = today - timedelta(days=today.weekday())
         buckets = [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
         trunc = TruncWeek("start_date")
+        after = monday + timedelta(days=7)
     rows = (
-        incidents.filter(start_date__gte=buckets[0], start_date__lte=today)
+        # the current week or month whole, as in the week's figures
+        incidents.filter(start_date__gte=buckets[0], start_date__lt=after)
         .annotate(bucket=trunc)
         .values("bucket")
         .annotate(n=Count("id"), dead=Coalesce(Sum("fatalities_best"), 0))
