@@ -83,6 +83,7 @@ def test_dashboard_upload_status_and_alias(live_server, celery_worker_process, d
 
     # Two files dropped on the drop zone at once, then followed live on the status table.
     page.click("header >> text=Upload")
+    page.wait_for_selector("#dropzone[data-ready='true']")  # upload.js listens for drops
     _drop_files(page, "#dropzone", SAMPLES)
     assert page.evaluate("document.querySelector('#id_files').files.length") == 2
     assert "sample-article.docx" in page.locator("#chosen-files").inner_text()

@@ -36,4 +36,5 @@
     }
   });
   input.addEventListener("change", showChosen);
+  zone.dataset.ready = "true";
 })();
