@@ -243,10 +243,6 @@ class Incident(models.Model):
             models.Index(fields=["-start_date", "-id"], name="incident_date_keyset"),
             models.Index(fields=["country", "-start_date", "-id"], name="incident_country_date_keyset"),
             models.Index(fields=["updated_at", "id"], name="incident_updated_keyset"),
-            # the dashboard's review queue: the oldest drafts, however long the backlog
-            models.Index(
-                fields=["created_at", "id"], condition=Q(status="draft"), name="incident_draft_queue"
-            ),
         ]
 
     def __str__(self) -> str:

@@ -29,16 +29,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _live_server_static_names(request):
-    """pytest-django's live server serves /static/ through the finders, which know files by their
-    own names, not the manifest's hashed ones: pages under test link the plain names."""
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    settings = request.getfixturevalue("settings")
-    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": plain}
-    yield
+def _plain_static_names(settings):
+    """The live server finds static files through the finders, which know no hashed (manifest)
+    names: plain names in tests, so pages load their scripts and stylesheets in the browser."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from incidents.models import Actor, Article, Country, Incident, IncidentActor, Location
-from incidents.services import actor_add_alias, article_ingest, article_parse, location_add_alias
+from incidents.services import article_ingest, article_parse
+from incidents.services.reference import actor_add_alias, location_add_alias
 from tests.fixtures.documents import DOCX_SAMPLE_TEXT, PDF_SAMPLE_TEXT, docx_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -209,9 +210,11 @@ def test_the_oldest_drafts_come_first(analyst_client, countries):
     drafts = [
         Incident.objects.create(start_date=dt.date(2024, 1, d), country=iq, **BATTLE) for d in range(1, 9)
     ]
-    Incident.objects.filter(pk=drafts[6].pk).update(created_at=timezone.now() - dt.timedelta(days=3))
-    oldest = analyst_client.get("/").context["queues"]["oldest_drafts"]
-    assert [i.pk for i in oldest] == [drafts[6].pk] + [d.pk for d in drafts[:4]]
+    Incident.objects.filter(pk=drafts[1].pk).update(status="reviewed")  # no longer waiting
+    response = analyst_client.get("/")
+    oldest = response.context["queues"]["oldest_drafts"]
+    assert [i.pk for i in oldest] == [drafts[n].pk for n in (0, 2, 3, 4, 5)]  # first drafted first
+    assert response.context["queues"]["draft_count"] == 7
 
 
 def test_dashboard_answers_fast_with_100000_incidents(analyst_client, countries):
@@ -371,7 +374,7 @@ def test_the_status_row_polls_until_the_article_is_parsed_or_failed(analyst_clie
         Incident.objects.create(article=queued, sequence=n, start_date=dt.date(2024, 5, 6), **BATTLE)
     row = analyst_client.get(f"/articles/{queued.pk}/row/").content.decode()
     assert "hx-trigger" not in row  # polling stops
-    assert f'<a href="/articles/{queued.pk}/#drafts">2 incidents drafted</a>' in row
+    assert f'<a href="/articles/{queued.pk}/">2 incidents drafted</a>' in row
 
     failed = _article("failed", error="ValueError: unreadable")
     row = analyst_client.get(f"/articles/{failed.pk}/row/").content.decode()
@@ -387,9 +390,13 @@ def test_the_article_page_follows_its_status_with_htmx(analyst_client):
     body = partial.content.decode()
     assert body.lstrip().startswith('<div id="article-live"')
     assert "<h2>Text</h2>" not in body and "HX-Request" in partial["Vary"]
+    assert "HX-Refresh" not in partial
     Article.objects.filter(pk=article.pk).update(status="parsed")
-    body = analyst_client.get(f"/articles/{article.pk}/", headers={"HX-Request": "true"}).content.decode()
-    assert "hx-trigger" not in body and "The article reports no incident." in body
+    done = analyst_client.get(f"/articles/{article.pk}/", headers={"HX-Request": "true"})
+    assert done["HX-Refresh"] == "true"  # the page reloads, now with its drafts
+    assert "hx-trigger" not in done.content.decode()
+    page = analyst_client.get(f"/articles/{article.pk}/").content.decode()
+    assert "hx-trigger" not in page and "The article reports no incident." in page
 
 
 # --- actors, locations, aliases -------------------------------------------------------------------

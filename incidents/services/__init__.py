@@ -12,24 +12,18 @@ from incidents.services.articles import (
     article_parse,
     article_requeue,
 )
-from incidents.services.batch import UploadOutcome, articles_ingest_files
 from incidents.services.incidents import incident_set_status
 from incidents.services.knowledge import knowledge_load
-from incidents.services.reference import actor_add_alias, location_add_alias
 from incidents.services.uploads import ArticleRejected
 
 __all__ = [
     "ArticleRejected",
     "IngestResult",
     "TransientParseError",
-    "UploadOutcome",
-    "actor_add_alias",
     "article_ingest",
     "article_ingest_upload",
     "article_parse",
     "article_requeue",
-    "articles_ingest_files",
     "incident_set_status",
     "knowledge_load",
-    "location_add_alias",
 ]

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, IncidentActor
-from incidents.services import ArticleRejected, article_ingest_upload, article_requeue, articles_ingest_files
+from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
+from incidents.services.batch import articles_ingest_files
 
 
 @login_required
@@ -102,8 +103,8 @@ def article_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The article, its status and its drafts; htmx requests get the live part only, polled
-    every 2 s while the article waits for the worker."""
+    """The article, its status and its drafts. htmx polls the status card every 2 s while the
+    article waits for the worker; once it is parsed or failed, the page reloads with its drafts."""
     article = get_object_or_404(Article.objects.select_related("publisher", "uploaded_by"), pk=pk)
     incidents = (
         article.incidents.select_related("country")
@@ -116,7 +117,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {"article": article, "incidents": incidents}
     if request.htmx:
-        response = render(request, "incidents/_article_live.html", context)
+        response = render(request, "incidents/_article_status.html", context)
+        if article.status in (Article.Status.PARSED, Article.Status.FAILED):
+            response["HX-Refresh"] = "true"
     else:
         response = render(request, "incidents/article_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])

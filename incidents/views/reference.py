@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from incidents.api.permissions import is_analyst
 from incidents.forms import AliasForm
 from incidents.models import Actor, Incident, IncidentActor, Location
-from incidents.services import actor_add_alias, location_add_alias
+from incidents.services.reference import actor_add_alias, location_add_alias
 
 LIST_PAGE_SIZE = 50
 INCIDENT_PAGE_SIZE = 25
