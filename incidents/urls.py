@@ -1,11 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from incidents.views import articles, history, incidents, lookups, maps, review
 
 app_name = "incidents"
 
 urlpatterns = [
-    path("", articles.article_list, name="article_list"),
+    path("", include("incidents.urls_desk")),  # the dashboard, upload status, actors, locations
+    path("articles/", articles.article_list, name="article_list"),
     path("articles/new/", articles.article_upload, name="article_upload"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),

@@ -15,7 +15,10 @@ def analyst_client(client, analyst):
     return client
 
 
-@pytest.mark.parametrize("url", ["/", "/articles/new/", "/incidents/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/articles/", "/articles/new/", "/incidents/", "/actors/", "/locations/", "/articles/uploaded/"],
+)
 def test_pages_need_a_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -34,14 +37,14 @@ def test_upload_redirects_to_the_article(analyst_client, django_capture_on_commi
     assert len(callbacks) == 1
     page = analyst_client.get(response["Location"]).content.decode()
     assert "Queued" in page
-    assert 'http-equiv="refresh"' in page  # it follows the status until the worker is done
+    assert 'hx-trigger="every 2s"' in page  # htmx follows the status until the worker is done
 
 
 def test_a_binary_file_is_refused_with_the_reason(analyst_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("scan.txt", b"\x00\x01\x02\xff" * 1000)
-    response = analyst_client.post("/articles/new/", {"file": upload, "published": "2020-10-21"})
+    response = analyst_client.post("/articles/new/", {"files": upload, "published": "2020-10-21"})
     assert response.status_code == 400
     assert "looks like a binary file" in response.content.decode()
     assert not Article.objects.exists()

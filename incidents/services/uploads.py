@@ -1,4 +1,7 @@
-"""Turning an uploaded file or pasted text into clean article text, or a clear refusal."""
+"""Turning an uploaded file or pasted text into clean article text, or a clear refusal.
+
+Plain text and HTML are decoded here; PDF and Word files are read by `incidents.services.documents`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-ALLOWED_EXTENSIONS = (".txt", ".text", ".html", ".htm")
+TEXT_EXTENSIONS = (".txt", ".text", ".html", ".htm")
+DOCUMENT_EXTENSIONS = (".pdf", ".docx")
+ALLOWED_EXTENSIONS = TEXT_EXTENSIONS + DOCUMENT_EXTENSIONS
+ALLOWED_TYPES = ".txt, .html, .pdf or .docx"
 
 
 class ArticleRejected(ValueError):
@@ -101,15 +107,19 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def decode_upload(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
-    """Return (title, text) of an uploaded .txt or .html file, or raise ArticleRejected."""
+    """Return (title, text) of an uploaded .txt, .html, .pdf or .docx file, or raise ArticleRejected."""
     lower = (name or "").lower()
     if not lower.endswith(ALLOWED_EXTENSIONS):
-        raise ArticleRejected(f"“{name}” is not a .txt or .html file; upload plain text or HTML.")
+        raise ArticleRejected(f"“{name}” is not a {ALLOWED_TYPES} file; upload one of those.")
     if len(data) > max_bytes:
         raise ArticleRejected(
             f"“{name}” is {len(data) / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB.",
             too_large=True,
         )
+    if lower.endswith(DOCUMENT_EXTENSIONS):
+        from incidents.services.documents import read_document
+
+        return read_document(name, data, max_bytes)
     if _looks_binary(data):
         raise ArticleRejected(f"“{name}” looks like a binary file, not text; upload plain text or HTML.")
     try:

@@ -5,23 +5,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from incidents.forms import ArticleUploadForm
+from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
+from incidents.services.batch import articles_ingest_files
 
 
 @login_required
-def article_list(request):
-    page = Paginator(Article.objects.select_related("publisher"), 25).get_page(request.GET.get("page"))
+def article_list(request: HttpRequest) -> HttpResponse:
+    articles = Article.objects.select_related("publisher").defer("text")  # texts may be megabytes
+    page = Paginator(articles, 25).get_page(request.GET.get("page"))
     return render(request, "incidents/article_list.html", {"page": page})
 
 
 @login_required
-def article_upload(request):
+def article_upload(request: HttpRequest) -> HttpResponse:
+    """Pasted text becomes one article (its page follows it); files become one article each,
+    followed together on the batch status page."""
     try:
         form = ArticleUploadForm(request.POST or None, request.FILES or None)
     except RequestDataTooBig:
@@ -30,21 +37,74 @@ def article_upload(request):
         context = {"form": ArticleUploadForm(), "upload_error": error}
         return render(request, "incidents/article_upload.html", context, status=413)
     if request.method == "POST" and form.is_valid():
-        try:
-            result = article_ingest_upload(form.cleaned_data, user=request.user)
-        except ArticleRejected as exc:
-            form.add_error(None, str(exc))
+        data = form.cleaned_data
+        if data["files"]:
+            response = _ingest_files(request, form)
+            if response:
+                return response
         else:
-            if not result.created:
-                messages.info(request, "This article was uploaded before; here it is.")
-            return redirect("incidents:article_detail", pk=result.article.pk)
+            try:
+                result = article_ingest_upload(data, user=request.user)
+            except ArticleRejected as exc:
+                form.add_error(None, str(exc))
+            else:
+                if not result.created:
+                    messages.info(request, "This article was uploaded before; here it is.")
+                return redirect("incidents:article_detail", pk=result.article.pk)
     return render(
         request, "incidents/article_upload.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
+def _ingest_files(request: HttpRequest, form: ArticleUploadForm) -> HttpResponse | None:
+    """Store each file; report refused ones and duplicates; None when nothing was stored."""
+    data = form.cleaned_data
+    outcomes = articles_ingest_files(
+        data["files"],
+        published=data["published"],
+        publisher=data.get("publisher", ""),
+        title=data.get("title", ""),
+        url=data.get("url", ""),
+        user=request.user,
+    )
+    if not any(o.article for o in outcomes):
+        for outcome in outcomes:
+            form.add_error(None, outcome.error)
+        return None
+    for outcome in outcomes:
+        if outcome.error:
+            messages.error(request, f"Not stored: {outcome.error}")
+        elif outcome.duplicate:
+            messages.info(request, f"“{outcome.name}” was uploaded before, as article {outcome.article.pk}.")
+    ids = ",".join(str(pk) for pk in dict.fromkeys(o.article.pk for o in outcomes if o.article))
+    return redirect(f"{reverse('incidents:article_batch')}?ids={ids}")
+
+
+def _with_draft_counts(articles):
+    return articles.select_related("publisher").defer("text").annotate(incident_count=Count("incidents"))
+
+
 @login_required
-def article_detail(request, pk: int):
+def article_batch(request: HttpRequest) -> HttpResponse:
+    """The articles of one upload (`?ids=3,4,5`), each row following its article live."""
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
+    ids = list(dict.fromkeys(ids))[:MAX_FILES_PER_UPLOAD]
+    found = {a.pk: a for a in _with_draft_counts(Article.objects.filter(pk__in=ids))}
+    articles = [found[pk] for pk in ids if pk in found]
+    return render(request, "incidents/article_batch.html", {"articles": articles})
+
+
+@login_required
+def article_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row of the batch table; htmx polls it until the article is parsed or has failed."""
+    article = get_object_or_404(_with_draft_counts(Article.objects.all()), pk=pk)
+    return render(request, "incidents/_article_row.html", {"article": article})
+
+
+@login_required
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article, its status and its drafts. htmx polls the status card every 2 s while the
+    article waits for the worker; once it is parsed or failed, the page reloads with its drafts."""
     article = get_object_or_404(Article.objects.select_related("publisher", "uploaded_by"), pk=pk)
     incidents = (
         article.incidents.select_related("country")
@@ -55,12 +115,20 @@ def article_detail(request, pk: int):
         )
         .order_by("is_background", "sequence")
     )
-    return render(request, "incidents/article_detail.html", {"article": article, "incidents": incidents})
+    context = {"article": article, "incidents": incidents}
+    if request.htmx:
+        response = render(request, "incidents/_article_status.html", context)
+        if article.status in (Article.Status.PARSED, Article.Status.FAILED):
+            response["HX-Refresh"] = "true"
+    else:
+        response = render(request, "incidents/article_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 @require_POST
-def article_retry(request, pk: int):
+def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     if article_requeue(article):
         messages.success(request, "Queued again.")

@@ -1,0 +1,46 @@
+"""Analysts' additions to the actor and place dictionaries the extractor reads."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from incidents.models import Actor, Location
+from incidents.services.incidents import record_save
+
+ALIAS_MAX_LENGTH = 200
+
+
+def actor_add_alias(actor: Actor, alias: str) -> Actor:
+    """Add another name the news uses for `actor`; the next parse recognises it."""
+    return _add_alias(actor, alias)
+
+
+def location_add_alias(location: Location, alias: str) -> Location:
+    """Add another spelling of `location`; the next parse places incidents there by it."""
+    return _add_alias(location, alias)
+
+
+def _add_alias(record: Actor | Location, alias: str) -> Actor | Location:
+    """Append a trimmed alias, refusing blanks and names the record already has.
+
+    The row is locked so two analysts adding aliases at once both keep theirs. Saving bumps
+    `updated_at`, which changes the knowledge fingerprint (incidents.services.knowledge): the
+    worker reloads the dictionary before its next parse. django-simple-history keeps the change.
+    """
+    alias = " ".join((alias or "").split())
+    if not alias:
+        raise ValidationError("Enter an alias.", code="blank")
+    if len(alias) > ALIAS_MAX_LENGTH:
+        raise ValidationError(f"An alias has at most {ALIAS_MAX_LENGTH} characters.", code="too_long")
+    model = type(record)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=record.pk)
+        taken = {locked.name.casefold(), *(str(a).casefold() for a in locked.aliases)}
+        if alias.casefold() in taken:
+            raise ValidationError(f"“{alias}” is already a name of {locked.name}.", code="duplicate")
+        locked.aliases = [*locked.aliases, alias]
+        locked._change_reason = f"Alias added: {alias}"
+        record_save(locked)
+    record.aliases, record.updated_at = locked.aliases, locked.updated_at
+    return record

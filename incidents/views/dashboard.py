@@ -1,0 +1,118 @@
+"""The desk's front page: what waits for an analyst, and the week's and year's figures.
+
+Every figure is an aggregate query in SQL over a bounded window, so the page costs the same
+however many years of incidents the database holds: this week's counts read the (start_date, id)
+index, the chart groups at most the last 52 weeks or 12 months, and the drafts waiting longest
+are the lowest ids among drafts, in the order the review queue takes them. Viewers see published
+incidents only, as in the API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from incidents.api.permissions import is_analyst
+from incidents.models import Article, Incident
+
+CHART_WEEKS = 52
+CHART_MONTHS = 12
+QUEUE_SIZE = 5
+# What analysts count as incidents: everything not thrown out. Viewers count published ones.
+ANALYST_COUNTED = [Incident.Status.DRAFT, Incident.Status.REVIEWED, Incident.Status.PUBLISHED]
+
+
+def counted_incidents(user) -> QuerySet[Incident]:
+    statuses = ANALYST_COUNTED if is_analyst(user) else [Incident.Status.PUBLISHED]
+    return Incident.objects.filter(status__in=statuses)
+
+
+def week_figures(incidents: QuerySet[Incident], today: date) -> dict:
+    """Incidents of the current week (Monday to Sunday, by event date) by event type and country."""
+    monday = today - timedelta(days=today.weekday())
+    week = incidents.filter(start_date__gte=monday, start_date__lte=monday + timedelta(days=6))
+    by_type = list(week.values("event_type").annotate(n=Count("id")).order_by("-n", "event_type"))
+    by_country = list(
+        week.values("country_id", "country__name").annotate(n=Count("id")).order_by("-n", "country__name")
+    )
+    return {
+        "start": monday,
+        "end": monday + timedelta(days=6),
+        "total": sum(row["n"] for row in by_type),
+        "by_type": by_type,
+        "by_country": by_country,
+    }
+
+
+def _month_starts(last: date, count: int) -> list[date]:
+    months = []
+    year, month = last.year, last.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week") -> dict:
+    """Incidents and fatalities (best estimates) per week or month, oldest first, gaps as zeros."""
+    if period == "month":
+        buckets = _month_starts(today, CHART_MONTHS)
+        trunc = TruncMonth("start_date")
+        after = (buckets[-1] + timedelta(days=31)).replace(day=1)
+    else:
+        monday = today - timedelta(days=today.weekday())
+        buckets = [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+        trunc = TruncWeek("start_date")
+        after = monday + timedelta(days=7)
+    rows = (
+        # the current week or month whole, as in the week's figures
+        incidents.filter(start_date__gte=buckets[0], start_date__lt=after)
+        .annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(n=Count("id"), dead=Coalesce(Sum("fatalities_best"), 0))
+        .order_by()
+    )
+    found = {row["bucket"]: (row["n"], row["dead"]) for row in rows}
+    return {
+        "period": "month" if period == "month" else "week",
+        "labels": [b.isoformat() for b in buckets],
+        "incidents": [found.get(b, (0, 0))[0] for b in buckets],
+        "fatalities": [found.get(b, (0, 0))[1] for b in buckets],
+    }
+
+
+def work_queues() -> dict:
+    """What waits for analysts: drafts to review (first drafted first), articles queued or failed."""
+    drafts = Incident.objects.filter(status=Incident.Status.DRAFT)
+    articles = Article.objects.defer("text")  # an article's text may be megabytes
+    pending = articles.filter(status__in=[Article.Status.QUEUED, Article.Status.PROCESSING])
+    failed = articles.filter(status=Article.Status.FAILED)
+    return {
+        "draft_count": drafts.count(),
+        "oldest_drafts": list(drafts.select_related("country").order_by("id")[:QUEUE_SIZE]),
+        "pending_count": pending.count(),
+        "pending": list(pending.order_by("created_at", "id")[: QUEUE_SIZE * 2]),
+        "failed_count": failed.count(),
+        "failed": list(failed.order_by("-updated_at", "-id")[: QUEUE_SIZE * 2]),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    period = "month" if request.GET.get("by") == "month" else "week"
+    incidents = counted_incidents(request.user)
+    analyst = is_analyst(request.user)
+    context = {
+        "analyst": analyst,
+        "week": week_figures(incidents, today),
+        "chart": chart_series(incidents, today, period),
+        "queues": work_queues() if analyst else None,
+    }
+    return render(request, "incidents/dashboard.html", context)
