@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import psycopg
 
@@ -165,7 +165,7 @@ def follow_next(browser: Browser, path: str, pages: int) -> str:
         match = re.search(rb'<a rel="next" href="([^"]+)"', body)
         if status != 200 or not match:
             raise api.BenchError(f"no next link on {path} (HTTP {status})")
-        path = html.unescape(match.group(1).decode())
+        path = urljoin(path, html.unescape(match.group(1).decode()))
     return path
 
 
