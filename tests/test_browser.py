@@ -35,10 +35,11 @@ def browser_page():
         browser.close()
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, full_page: bool = True) -> None:
+    """With SCREENSHOT_DIR set, save the page (docs/screenshots/ holds the current ones)."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=full_page)
 
 
 def _log_in(page, base_url: str) -> None:
