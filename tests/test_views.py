@@ -101,3 +101,26 @@ def test_incident_list_shows_drafts_to_analysts_only(client, analyst, listed, dj
     client.force_login(analyst)
     page = client.get("/incidents/").content.decode()
     assert "Hasakah" in page and "Diyala" in page
+
+
+def test_viewers_read_articles_but_neither_upload_nor_see_drafts(client, django_user_model, listed):
+    viewer = django_user_model.objects.create_user("viewer", password="x")
+    client.force_login(viewer)
+    article = Article.objects.create(
+        text="Gunmen killed two farmers near Kirkuk.", published=dt.date(2022, 1, 2), content_hash="f" * 64,
+        status="parsed",
+    )  # fmt: skip
+    iq = Country.objects.get_or_create(code="IQ", defaults={"name": "Iraq"})[0]
+    common = {"article": article, "start_date": dt.date(2022, 1, 1), "country": iq}
+    Incident.objects.create(**common, event_type="Battles", sub_event_type="Armed clash", summary="draft one")
+    Incident.objects.create(
+        **common, sequence=2, event_type="Protests", sub_event_type="Peaceful protest", summary="public one",
+        status="published",
+    )  # fmt: skip
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "Protests" in page and "Armed clash" not in page
+    assert "Parse again" not in page and 'href="/articles/new/"' not in page
+    assert client.get("/articles/new/").status_code == 403
+    assert client.post("/articles/new/", {"text": "x", "published": "2022-01-02"}).status_code == 403
+    assert client.post(f"/articles/{article.pk}/retry/").status_code == 403
+    assert Article.objects.count() == 1

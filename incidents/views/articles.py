@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from incidents.api.permissions import is_analyst
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
-from incidents.models import Article, IncidentActor
+from incidents.models import Article, Incident, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 from incidents.services.batch import articles_ingest_files
 
@@ -28,7 +29,9 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_upload(request: HttpRequest) -> HttpResponse:
     """Pasted text becomes one article (its page follows it); files become one article each,
-    followed together on the batch status page."""
+    followed together on the batch status page. Analysts only, as in the API."""
+    if not is_analyst(request.user):
+        raise PermissionDenied("Only analysts upload articles.")
     try:
         form = ArticleUploadForm(request.POST or None, request.FILES or None)
     except RequestDataTooBig:
@@ -115,6 +118,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("is_background", "sequence")
     )
+    if not is_analyst(request.user):  # viewers see what has been published, not the drafts
+        incidents = incidents.filter(status=Incident.Status.PUBLISHED)
     context = {"article": article, "incidents": incidents}
     if request.htmx:
         response = render(request, "incidents/_article_status.html", context)
@@ -129,6 +134,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_analyst(request.user):
+        raise PermissionDenied("Only analysts parse articles again.")
     article = get_object_or_404(Article, pk=pk)
     if article_requeue(article):
         messages.success(request, "Queued again.")
