@@ -457,6 +457,10 @@ def test_place_lookup_offers_curated_places_then_gazetteer_towns(analyst_client,
     assert town["name"] == "Kirkuk" and town["latitude"] and town["country_name"] == "Iraq"
     assert analyst_client.get("/lookup/places/", {"q": "b"}).json() == {"results": []}
 
+    # towns appear as the analyst types, not only once the whole name is there
+    results = analyst_client.get("/lookup/places/", {"q": "Maidu"}).json()["results"]
+    assert results[0]["name"] == "Maiduguri" and results[0]["source"] == "geonames"
+
 
 def test_actor_lookup_matches_names_and_aliases(analyst_client, actors):
     names = [r["name"] for r in analyst_client.get("/lookup/actors/", {"q": "daesh"}).json()["results"]]

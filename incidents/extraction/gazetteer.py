@@ -15,6 +15,7 @@ processes load it in about a second. Nothing is downloaded.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import gzip
 import hashlib
@@ -69,6 +70,8 @@ class Gazetteer:
         self._admin2: dict[int, str] = admin2
         self.source = source
         self._admin1_index: dict[str, list[tuple[str, str]]] | None = None
+        self._sorted_keys: list[str] | None = None
+        self._sort_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._recs)
@@ -88,6 +91,40 @@ class Gazetteer:
 
     def has_key(self, key: str) -> bool:
         return key in self._names
+
+    def complete(self, text: str, limit: int = 10, scan: int = 2000) -> list[GeoRecord]:
+        """Places whose name starts like `text` (folded as names are), for type-ahead: places so
+        named first, then those whose own name starts so, then other spellings, each by
+        population; at most `scan` indexed spellings are looked at for a short prefix."""
+        prefix = _key(text)
+        if not prefix:
+            return []
+        with self._sort_lock:  # built on first use: a sorted list of every indexed name (~0.3 s)
+            if self._sorted_keys is None:
+                self._sorted_keys = sorted(self._names)
+        keys = self._sorted_keys
+        i = bisect.bisect_left(keys, prefix)
+        found: list[int] = []
+        for key in keys[i : i + scan]:
+            if not key.startswith(prefix):
+                break
+            hit = self._names[key]
+            found.extend((hit,) if isinstance(hit, int) else hit)
+
+        def rank(n: int) -> tuple:
+            # a place's own name before other spellings (GeoNames lists airport codes too)
+            own = _key(self._recs[n][1])
+            return (own != prefix, not own.startswith(prefix), -self._recs[n][6])
+
+        found.sort(key=rank)
+        out, seen = [], set()
+        for n in found:
+            if n not in seen:
+                seen.add(n)
+                out.append(self.record(n))
+                if len(out) == limit:
+                    break
+        return out
 
     def record(self, i: int) -> GeoRecord:
         gid, name, cc, code, lat, lon, pop = self._recs[i]

@@ -1,9 +1,9 @@
 """Suggestions for the review form: places (curated Locations, then GeoNames towns) and actors.
 
-Curated Locations match by name prefix or alias, so they appear as the analyst types. GeoNames
-towns come from the extractor's gazetteer, which matches whole names under every spelling it
-folds together (Baqubah, Baquba, Ba'qubah); their admin1 is given as the curated places spell it
-(ACLED style) when one of them matches.
+Curated Locations match by name prefix or alias, GeoNames towns by the prefix of any spelling
+the extractor's gazetteer folds together (Baqubah, Baquba, Ba'qubah), exact names first, then the
+most populous; so both appear as the analyst types. A town's admin1 is given as the curated
+places spell it (ACLED style) when one of them matches.
 """
 
 from __future__ import annotations
@@ -59,7 +59,12 @@ def _gazetteer_places(q: str, taken: set[tuple[str, str]], room: int) -> list[di
     gazetteer = shared_gazetteer()
     if gazetteer is None or room <= 0:
         return []
-    records = [r for r in gazetteer.lookup(q) if (r.name.casefold(), r.country) not in taken][:room]
+    records = [
+        r
+        for r in gazetteer.complete(q, limit=room + len(taken))
+        if (r.name.casefold(), r.country) not in taken
+    ]
+    records = records[:room]
     if not records:
         return []
     names = dict(Country.objects.filter(code__in={r.country for r in records}).values_list("code", "name"))

@@ -166,3 +166,15 @@ def test_names_after_a_place_decide_its_country_and_admin1(knowledge):
     assert bihar["Aurangabad"].admin1 == "Bihar"
     maha = _geo_hits(knowledge, "A bomb exploded in Aurangabad, Maharashtra on Friday, killing two.")
     assert maha["Aurangabad"].admin1 == "Maharashtra"
+
+
+def test_type_ahead_completes_a_prefix_with_places_so_named_first(gaz):
+    assert [r.name for r in gaz.complete("Baqub")] == ["Baqubah"]
+    assert gaz.complete("Mosu", limit=3)[0].name == "Mosul"
+    assert gaz.complete("Kirk", limit=3)[0].country == "IQ"
+    hasakah = gaz.complete("Al-Has", limit=3)[0]  # the article is dropped, as in the text
+    assert (hasakah.country, round(hasakah.latitude)) == ("SY", 37)
+    # "Baq" is also Barranquilla's airport code: a place's own name comes before such spellings
+    assert gaz.complete("Baq", limit=1)[0].name == "Baqubah"
+    assert len(gaz.complete("Ma", limit=5)) == 0  # too short to fold: no guesses
+    assert gaz.complete("Qwzx") == []
