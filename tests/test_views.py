@@ -124,3 +124,15 @@ def test_viewers_read_articles_but_neither_upload_nor_see_drafts(client, django_
     assert client.post("/articles/new/", {"text": "x", "published": "2022-01-02"}).status_code == 403
     assert client.post(f"/articles/{article.pk}/retry/").status_code == 403
     assert Article.objects.count() == 1
+
+
+def test_an_htmx_poll_after_the_session_ends_sends_the_page_to_the_login_form(client):
+    response = client.get(
+        "/articles/1/row/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/articles/uploaded/?ids=1",
+    )
+    assert response.status_code == 200 and not response.content  # nothing swapped into the row
+    assert response["HX-Redirect"] == "/accounts/login/?next=%2Farticles%2Fuploaded%2F%3Fids%3D1"
+    plain = client.get("/articles/1/row/")
+    assert plain.status_code == 302 and plain["Location"].startswith("/accounts/login/")
