@@ -26,8 +26,8 @@ from incidents.api.serializers import (
 )
 from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
 from incidents.models import Actor, Article, Incident, Location, Source
-from incidents.services import ArticleRejected, article_ingest_upload, incident_set_status
-from incidents.services.incidents import incident_save, record_save
+from incidents.services import ArticleRejected, article_ingest_upload, incident_set_status, incident_update
+from incidents.services.incidents import record_save
 
 
 class IncidentViewSet(viewsets.ModelViewSet):
@@ -105,7 +105,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        incident = incident_save(incident, actors=data.pop("actors", None), **data)
+        incident = incident_update(incident, actors=data.pop("actors", None), **data)
         fresh = self.get_queryset().prefetch_related("evidence").get(pk=incident.pk)
         return Response(
             IncidentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code

@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from incidents.api.permissions import is_analyst
-from incidents.models import Incident, IncidentActor
+from incidents.models import Incident
 
 
 def record_save(instance: models.Model) -> models.Model:
@@ -18,21 +18,6 @@ def record_save(instance: models.Model) -> models.Model:
     instance.full_clean()
     instance.save()
     return instance
-
-
-@transaction.atomic
-def incident_save(incident: Incident, *, actors: list[dict] | None = None, **changes) -> Incident:
-    """Create or change an incident; `actors` ([{"actor": Actor, "role": ...}]) replaces its actors."""
-    for name, value in changes.items():
-        setattr(incident, name, value)
-    record_save(incident)
-    if actors is not None:
-        incident.incident_actors.all().delete()
-        bulk_create_with_history(
-            [IncidentActor(incident=incident, actor=link["actor"], role=link["role"]) for link in actors],
-            IncidentActor,
-        )
-    return incident
 
 
 def incident_set_status(incidents: Iterable[Incident], status: str, *, user=None) -> int:
