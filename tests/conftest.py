@@ -38,6 +38,31 @@ def _plain_static_names(settings):
     }
 
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def browser_page():
+    """Headless Chromium (Debian's, driven by Playwright). Playwright's sync API runs an event loop
+    in this thread, so tests that use it touch the database only in fixtures set up before it;
+    everything else goes through the browser."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium is not at {CHROMIUM}; .ci/run installs Debian's chromium package"
+    )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
 @pytest.fixture
 def seed_text() -> str:
     if not SEED_PATH.is_file():
@@ -56,6 +81,19 @@ def reference_data(db):
 @pytest.fixture
 def analyst(db, django_user_model):
     return django_user_model.objects.create_user("ana", password="a-long-test-password", is_staff=True)
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    """Django's test client, logged in as the analyst."""
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """A logged-in reader: not staff, not in the analysts group."""
+    return django_user_model.objects.create_user("vic", password="a-long-test-password")
 
 
 @pytest.fixture

@@ -8,31 +8,9 @@ import pytest
 
 from tests.conftest import SEED_PUBLISHED
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page():
-    """Playwright's sync API runs an event loop in this thread, so tests that use it touch the
-    database only in fixtures set up before it; everything else goes through the browser."""
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), (
-        f"Chromium is not at {CHROMIUM}; .ci/run installs Debian's chromium package"
-    )
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def _shot(page, name: str, full_page: bool = True) -> None:

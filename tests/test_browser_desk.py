@@ -9,28 +9,11 @@ from django.utils import timezone
 
 from incidents.models import Actor, Country, Incident
 from tests.fixtures.documents import HERE as FIXTURES
-from tests.test_browser import CHROMIUM, _log_in, _shot
+from tests.test_browser import _log_in, _shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SAMPLES = ["sample-article.pdf", "sample-article.docx"]
-
-
-@pytest.fixture
-def browser_page():
-    """Headless Chromium as in test_browser; the test touches the database only through fixtures."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 @pytest.fixture

@@ -5,41 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, _shot
+from tests.test_browser import _shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
-    """Headless Chromium as in test_browser.py: the database is touched only in fixtures set up
-    before it, since Playwright's sync API runs an event loop in this thread."""
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium is not at {CHROMIUM}"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def browser_page(browser_page):
+    """The shared headless Chromium (conftest), with room for the filters and the map."""
+    browser_page.set_viewport_size({"width": 1280, "height": 900})
+    return browser_page
 
 
 @pytest.fixture
-def plain_static(settings):
-    """Static files from the finders (the live server's handler): no collectstatic manifest needed."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def no_tiles(settings):
+    """Static files come by their plain names (conftest); the map gets no tile server."""
     settings.MAP_TILE_URL = ""  # no internet here: the map must stand on its own outlines
 
 
@@ -97,7 +80,7 @@ def _places(page) -> list[str]:
     ]
 
 
-def test_filter_sort_and_bulk_publish_on_the_list(live_server, plain_static, incidents, browser_page):
+def test_filter_sort_and_bulk_publish_on_the_list(live_server, no_tiles, incidents, browser_page):
     page = browser_page
     _log_in(page, live_server.url)
     assert len(_places(page)) == 9
@@ -141,7 +124,7 @@ def test_filter_sort_and_bulk_publish_on_the_list(live_server, plain_static, inc
 
 
 def test_the_map_draws_markers_over_outlines_without_tiles(
-    live_server, plain_static, incidents, browser_page, monkeypatch
+    live_server, no_tiles, incidents, browser_page, monkeypatch
 ):
     page = browser_page
     _log_in(page, live_server.url)

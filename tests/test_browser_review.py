@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import SEED_PUBLISHED
-from tests.test_browser import _log_in, _shot, browser_page  # noqa: F401 - the shared browser fixture
+from tests.test_browser import _log_in, _shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def seed_draft(reference_data, analyst, seed_text) -> dict:
 def test_analyst_corrects_approves_and_sees_the_history(
     live_server,
     seed_draft,
-    browser_page,  # noqa: F811 - the fixture imported above
+    browser_page,
 ):
     page = browser_page
     errors = []
@@ -80,7 +80,7 @@ def test_analyst_corrects_approves_and_sees_the_history(
     assert not errors, errors
 
 
-def test_the_form_helps_on_a_tablet(live_server, seed_draft, browser_page):  # noqa: F811
+def test_the_form_helps_on_a_tablet(live_server, seed_draft, browser_page):
     page = browser_page
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -24,17 +24,6 @@ PROTEST = {"event_type": "Protests", "sub_event_type": "Peaceful protest"}
 
 
 @pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
-def viewer(django_user_model):
-    return django_user_model.objects.create_user("vic", password="a-long-test-password")
-
-
-@pytest.fixture
 def viewer_client(viewer):
     """A client of its own, so a test can compare what an analyst and a viewer see."""
     from django.test import Client

@@ -33,17 +33,6 @@ def href(response, element_id: str) -> str:
 
 
 @pytest.fixture
-def viewer(django_user_model):
-    return django_user_model.objects.create_user("vic", password="a-long-test-password")
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
 def viewer_client(client, viewer):
     client.force_login(viewer)
     return client

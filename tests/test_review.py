@@ -91,17 +91,6 @@ def draft(iraq, actors):
     return incident
 
 
-@pytest.fixture
-def viewer(django_user_model):
-    return django_user_model.objects.create_user("vic", password="a-long-test-password")
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
 def _links(incident):
     return {(link.actor.name, link.role) for link in incident.incident_actors.select_related("actor")}
 

@@ -9,12 +9,6 @@ from incidents.models import Article, Country, Incident
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.force_login(analyst)
-    return client
-
-
 @pytest.mark.parametrize(
     "url",
     ["/", "/articles/", "/articles/new/", "/incidents/", "/actors/", "/locations/", "/articles/uploaded/"],
