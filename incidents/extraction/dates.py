@@ -56,6 +56,7 @@ class DateMention:
     start: int  # char span in the text
     end: int
     text: str
+    reporting: bool = False  # dates a statement about the event ("said on Sunday"), not the event
 
 
 _LATER_BY = re.compile(
@@ -86,6 +87,27 @@ def anchor(d: DateMention, before: str) -> DateMention | None:
     if _AFTER_ANOTHER.search(before):
         return None
     return d
+
+
+_REPORT_BEFORE = re.compile(
+    r"\b(?:said|says|say|told|announced|reported|confirmed|added|stated|claimed|wrote|tweeted|posted|"
+    r"revised|updated|rose|risen|climbed|increased|jumped|reached|stood|stands|released|published|issued|"
+    r"identified|named|denied|condemned|blamed|accused|acknowledged|admitted|warned|called|urged)"
+    r"(?:\s+[\w'\u2019-]+){0,2}?[\s,]+(?:late\s+|early\s+)?(?:on\s+|by\s+|as\s+of\s+)?$",
+    re.I,
+)
+_REPORT_AFTER = re.compile(
+    r"[\s,]*(?:(?:morning|afternoon|evening|night)\s+)?(?:\w+ly\s+)?(?:said|says|claimed|announced|confirmed|"
+    r"revised|raised|lowered|reported|denied|blamed|accused|identified|released|told|published|issued|"
+    r"updated|put\s+the\s+(?:death\s+)?toll)\b",
+    re.I,
+)
+
+
+def reporting(text: str, start: int, end: int) -> bool:
+    """Whether the date at text[start:end] dates a statement ("said on Sunday", "on Monday claimed",
+    "the toll rose to 24 on Wednesday") rather than the event it reports."""
+    return bool(_REPORT_BEFORE.search(text[max(0, start - 45) : start]) or _REPORT_AFTER.match(text, end, end + 45))
 
 
 def _recent(published: date, month: int, day: int, year: int | None) -> date | None:
@@ -185,6 +207,23 @@ def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]
         add(m, date(y, 1, 1), date(y, 12, 31), "year")
     out.sort(key=lambda d: d.start)
     return out
+
+
+def month_day(phrase: str, published: date) -> date | None:
+    """A dateline's date ("Jan 17", "29 November 2020", "Dec. 24, 2019"), the most recent one when
+    it gives no year."""
+    m = _MDY.fullmatch(phrase.strip())
+    if m:
+        mon, dd, yy = m.group(1), m.group(2), m.group(3)
+    else:
+        m = _DMY.fullmatch(phrase.strip())
+        if not m:
+            return None
+        dd, mon, yy = m.group(1), m.group(2), m.group(3)
+    month = MONTHS.get(mon.lower().rstrip("."))
+    if not month:
+        return None
+    return _recent(published, month, int(dd), int(yy) if yy else None)
 
 
 def _num(word: str) -> int | None:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 from collections import Counter
 from datetime import date
 
 from . import actors as act
 from .counts import CountMention, find_counts
-from .dates import DateMention, anchor, find_dates
+from .document import read_document
+from .dates import DateMention, anchor, find_dates, reporting
 from .events import classify, first_cue, has_event_cue
+from .factual import accident
 from .knowledge import Indexed, Match, indexed
 from .places import (
     Where,
+    locative,
     add_gazetteer_places,
     best_place,
     from_patterns,
@@ -30,10 +34,6 @@ _SOURCE = re.compile(
     r"|(?P<b>police|officials?|the\s+military|the\s+army|witnesses|residents|medics|doctors|hospital\s+officials|security\s+sources|local\s+media|state\s+media|[A-Z][\w]+(?:\s+[A-Z][\w]+){0,4})\s+(?:said|say|says|reported|stated|told|confirmed)\b"
 )
 _SOURCE_SKIP = re.compile(r"^(?:He|She|They|It|We|The|This|That|Officials?|Police)$")
-_NON_EVENT = re.compile(
-    r"\b(?:heart\s+attack|panic\s+attack|attack\s+on\s+(?:democracy|freedom)|protest\s+vote|threat(?:en)?s?\b|warn|plans?\s+to|vowed|to\s+prevent|cease-?fire|truce)",
-    re.I,
-)
 
 
 def extract_incidents(
@@ -42,7 +42,10 @@ def extract_incidents(
     """Draft incidents from one article (see package docstring)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    text = text[:MAX_CHARS]
+    doc = read_document(text[:MAX_CHARS], published, title)
+    text, published = doc.text, doc.reference  # furniture blanked; relative dates from the dateline
+    if not text.strip():
+        return []
     ix = indexed(knowledge)
     toks = tokens(text)
     matches = add_gazetteer_places(ix, text, toks, ix.index.find(toks))
@@ -61,11 +64,12 @@ def extract_incidents(
         items = []
         for s in sents:
             counted = bool(find_counts(s.text))
-            if not (has_event_cue(s.text) or counted and items) or _NON_EVENT.search(s.text) and not counted:
+            if accident(s.text) or not (has_event_cue(s.text) or counted and items):
                 continue
             sm = _in_span(matches, starts, s.start, s.end)
             dms = _own_dates(text, s, published)
-            items.append((s, _sentence_country(ix, s, sm, block_countries), dms[0] if dms else None))
+            event_date = dms[0] if dms and not dms[0].reporting else None
+            items.append((s, _sentence_country(ix, text, s, sm, block_countries), event_date))
         if not items:
             continue
         groups = group_sentences(items)
@@ -79,13 +83,18 @@ def extract_incidents(
 
 
 def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:
-    """The sentence's dates that date its own event ("two days later, on ..." shifted back)."""
-    out = []
+    """The sentence's dates that date its own event ("two days later, on ..." shifted back), the
+    event's before those of statements about it ("said on Sunday")."""
+    events, reports = [], []
     for d in find_dates(s.text, published, s.start):
         own = anchor(d, text[max(0, d.start - 30) : d.start])
-        if own is not None:
-            out.append(own)
-    return out
+        if own is None:
+            continue
+        if reporting(text, d.start, d.end):
+            reports.append(replace(own, reporting=True))
+        else:
+            events.append(own)
+    return events + reports
 
 
 def _one_report(groups: list[Group], published: date, sents: list[Sentence]) -> list[Group]:
@@ -144,36 +153,22 @@ def _rank_countries(ms: list[Match]) -> list[str]:
     return sorted(c, key=lambda k: (-c[k], first[k]))
 
 
-def _sentence_country(ix: Indexed, s: Sentence, sm: list[Match], prefer: list[str]) -> str:
-    """Country a sentence speaks of: explicit admin pattern, then places, then 'in <Country>', then names."""
+def _sentence_country(ix: Indexed, text: str, s: Sentence, sm: list[Match], prefer: list[str]) -> str:
+    """Country where a sentence's event happened: an explicit admin pattern, a place named as where
+    ("in Kabul", "the town of Palma"), or "in <Country>". Countries that report, react or are
+    someone's nationality ("Russia's defence ministry", "a Japanese journalist") say nothing."""
     w = from_patterns(ix, s.text, s.start, prefer)
     if w:
         return w.country
-    places = [m for m in sm if m.kind == "place"]
-    known = (
-        sorted(
-            (m for m in places if m.entry.country in prefer),
-            key=lambda m: (prefer.index(m.entry.country), m.start),
-        )
-        or places
-    )
+    places = [m for m in sm if m.kind == "place" and locative(text, m.start, m.end)]
+    known = sorted(
+        (m for m in places if m.entry.country in prefer),
+        key=lambda m: (prefer.index(m.entry.country), m.start),
+    ) or sorted(places, key=lambda m: m.start)
     if known:
         return known[0].entry.country
     for m in sm:
-        if m.kind == "country" and re.search(
-            r"\b(?:in|of|across|near|into|inside)\s+(?:the\s+)?(?:\w+\s+)?$",
-            s.text[max(0, m.start - s.start - 25) : m.start - s.start],
-        ):
-            return m.entry.code
-    for m in sm:
-        if m.kind == "demonym" and re.match(
-            r"\s+(?:soldiers?|troops|army|military|police|forces|city|town|village|civilians|officers?|security)",
-            s.text[m.end - s.start : m.end - s.start + 20],
-            re.I,
-        ):
-            return m.entry.code
-    for m in sm:
-        if m.kind in ("country", "demonym"):
+        if m.kind == "country" and locative(text, m.start, m.end):
             return m.entry.code
     return ""
 

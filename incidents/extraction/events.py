@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .factual import figurative, unreal_before
+
 
 def _rx(words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + words + r")", re.I)
@@ -132,11 +134,20 @@ class EventType:
     family: str
 
 
+def _find(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `rx` in `text` that reports something real (not planned, feared, called for)."""
+    for m in rx.finditer(text):
+        if not unreal_before(text, m.start()):
+            return m
+    return None
+
+
 def first_cue(text: str) -> tuple[str, re.Match[str]] | None:
     """The earliest event cue in `text` (ties broken by FAMILY_CUES order)."""
+    text = figurative(text)
     best: tuple[int, int, str, re.Match[str]] | None = None
     for rank, (name, rx) in enumerate(FAMILY_CUES):
-        m = rx.search(text)
+        m = _find(rx, text)
         if m and (best is None or (m.start(), rank) < (best[0], best[1])):
             best = (m.start(), rank, name, m)
     return (best[2], best[3]) if best else None
@@ -144,36 +155,35 @@ def first_cue(text: str) -> tuple[str, re.Match[str]] | None:
 
 def has_event_cue(text: str) -> bool:
     """Whether a sentence reports violence, protest, an arrest, a seizure or a movement of forces."""
-    return bool(
-        VIOLENT_CUE.search(text) or ARREST.search(text) or SEIZE.search(text) or REINFORCE.search(text)
-    )
+    return first_cue(text) is not None
 
 
 def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType | None:
     """Event type from the lead sentence (family) and the full incident text (sub-event)."""
+    lead, full = figurative(lead), figurative(full)
     cue = first_cue(lead) or first_cue(full)
     if not cue:
         return None
     fam, m = cue
-    exc = EXCESSIVE.search(lead)
+    exc = _find(EXCESSIVE, lead)
     if exc:
         return EventType("Protests", "Excessive force against protesters", exc.start(), exc.end(), "protest")
     # a stronger family anywhere in the lead overrides a generic earlier cue
     for strong in ("suicide", "air", "chemical"):
         rx = dict(FAMILY_CUES)[strong]
-        mm = rx.search(lead)
+        mm = _find(rx, lead)
         if mm and fam not in ("protest",):
             fam, m = strong, mm
             break
     if fam == "attack":
         for name in ("ied", "grenade", "shell", "abduct"):
-            mm = dict(FAMILY_CUES)[name].search(lead)
+            mm = _find(dict(FAMILY_CUES)[name], lead)
             if mm:
                 fam, m = name, mm
                 break
     if (
         fam == "clash"
-        and (RIOT.search(lead) or MOB.search(lead))
+        and (_find(RIOT, lead) or _find(MOB, lead))
         and not re.search(r"\b(?:gun|firearm|rifle|shot|fire[ds]?\b|armed)", lead, re.I)
     ):
         fam = "riot"  # "labourers clashed with police and pelted stones"
@@ -190,21 +200,21 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
         and not re.search(r"\b(?:gun|firearm|rifle|shot|armed|knife)", lead, re.I)
     ):
         fam = "mob"  # a crowd attacking without weapons is mob violence, not an armed attack
-    loot = LOOT.search(lead)
-    if loot and fam in ("riot", "attack", "clash") and ARMED_ACTOR.search(lead) and not PROTEST.search(lead):
+    loot = _find(LOOT, lead)
+    if loot and fam in ("riot", "attack", "clash") and _find(ARMED_ACTOR, lead) and not _find(PROTEST, lead):
         # ACLED codes looting by armed actors as a strategic development, not a riot
         return EventType(
             "Strategic developments", "Looting/property destruction", loot.start(), loot.end(), "seize"
         )
     if fam in ("protest", "riot", "mob"):
         return _crowd(fam, lead, full, m)
-    if fam == "shell" and SMALL_ARMS.search(lead):
+    if fam == "shell" and _find(SMALL_ARMS, lead):
         return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
-    if fam == "attack" and TURNS_TO_FIGHT.search(full):
+    if fam == "attack" and _find(TURNS_TO_FIGHT, full):
         return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
     if fam in dict(EXPLOSIVE_SUBS):
         for name, sub in EXPLOSIVE_SUBS:
-            mm = dict(FAMILY_CUES)[name].search(lead)
+            mm = _find(dict(FAMILY_CUES)[name], lead)
             if mm:
                 return EventType("Explosions/Remote violence", sub, mm.start(), mm.end(), name)
         return EventType("Explosions/Remote violence", dict(EXPLOSIVE_SUBS)[fam], m.start(), m.end(), fam)
@@ -237,22 +247,22 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
 
 
 def _crowd(fam: str, lead: str, full: str, m: re.Match[str]) -> EventType:
-    protest = PROTEST.search(lead) or (PROTEST.search(full) if fam == "protest" else None)
-    riot = RIOT.search(lead)
-    mob = MOB.search(lead)
+    protest = _find(PROTEST, lead) or (_find(PROTEST, full) if fam == "protest" else None)
+    riot = _find(RIOT, lead)
+    mob = _find(MOB, lead)
     if protest:
-        if EXCESSIVE.search(full):
+        if _find(EXCESSIVE, full):
             return EventType("Protests", "Excessive force against protesters", m.start(), m.end(), "protest")
-        if CROWD_VIOLENCE.search(full):
+        if _find(CROWD_VIOLENCE, full):
             return EventType("Riots", "Violent demonstration", m.start(), m.end(), "riot")
         if (
             riot
             and not re.search(r"\bdamaged\b", riot.group(), re.I)
-            or RIOT.search(full)
+            or _find(RIOT, full)
             and re.search(r"\briot", full, re.I)
         ):
             return EventType("Riots", "Violent demonstration", m.start(), m.end(), "riot")
-        if INTERVENE.search(full) and (
+        if _find(INTERVENE, full) and (
             re.search(r"dispers|tear\s*gas|teargas|water\s+cannon|rubber\s+bullets|baton", full, re.I)
             or re.search(r"\b(?:police|security|gendarm|soldiers|troops|army|officers)", full, re.I)
         ):

@@ -263,6 +263,23 @@ _NEAR = re.compile(
 _SENT_START = re.compile(r"(?:^|[.!?:;\"\u201c(\n]\s*)$")
 
 
+_FACILITY_AFTER = re.compile(
+    r"(?:['\u2019]s)?\s+(?:(?:international|main|central|old|new|busy|crowded|largest|biggest)\s+)?"
+    r"(?:airport|market|bazaar|square|mosque|church|cathedral|hospital|university|school|prison|jail|"
+    r"port|harbou?r|station|bus\s+station|railway\s+station|hotel|neighbou?rhood|district|suburbs?|"
+    r"outskirts|province|governorate|region|state|county|city|town|village|camp|base|checkpoint|"
+    r"highway|road|bridge|border|area)\b",
+    re.I,
+)
+
+
+def locative(text: str, start: int, end: int) -> bool:
+    """Whether the name at text[start:end] is named as where something happened: after "in", "at",
+    "near", "the town of", or followed by a kind of place ("Kabul's airport", "Sukma district")."""
+    before = _ARTICLE_END.sub("", text[max(0, start - 40) : start])
+    return bool(_STRONG_CUE.search(before) or _FACILITY_AFTER.match(text, end, end + 40))
+
+
 def place_precision(text: str, start: int, entry: PlaceEntry | None) -> str:
     """'near' when the text says near/outside/... just before the place, else 'exact'; admin1: 'region'."""
     if entry is not None and entry.kind == "admin1":
