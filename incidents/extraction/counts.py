@@ -67,7 +67,7 @@ VAGUE = {
 
 _NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)"  # noqa: E501
 NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*(?:\s+of)?"  # noqa: E501
-DEATH = r"(?:killed|dead|died|dies|slain|murdered|executed|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|decapitated|hanged|lynched|fatalit(?:y|ies)|deaths?|bodies|corpses|perished)"  # noqa: E501
+DEATH = r"(?:killed|dead|died|dies|slain|murdered|executed|martyred|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|decapitated|hanged|lynched|fatalit(?:y|ies)|deaths?|bodies|corpses|perished)"  # noqa: E501
 HURT = r"(?:injured|wounded|hurt|injuries|injuring|wounding|hospitali[sz]ed)"
 _STOP = rf"(?:and|or|were|was|are|is|had|have|has|{_NUMWORD}|{DEATH}|{HURT}|killing|injuring|wounding)\b"
 NOUN = rf"(?:(?!{_STOP})[A-Za-z'\u2019-]+,?\s+){{0,4}}?"
@@ -84,7 +84,26 @@ _PATTERNS = {
             rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
             re.I,
         ),
-        re.compile(rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies)\b", re.I),
+        re.compile(rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies|martyrs)\b", re.I),
+        re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+(?P<n>{NUM})\b\s*(?P<noun>{NOUN})", re.I),
+        # "the death toll from the attack on the airport ... has risen to 26", "the number of people
+        # killed ... rose to 27": a stated total, however long the phrase between
+        re.compile(
+            rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|people\s+killed|those\s+killed|"
+            rf"fatalities|victims|people\s+who\s+died|dead\s+people))\b[^.!?;]{{0,160}}?\b(?:(?:has|had|have)\s+)?"
+            rf"(?:now\s+)?(?:risen|rose|climbed|increased|jumped|reached|hit|passed|topped|surpassed|stands|stood|"
+            rf"went\s+up|gone\s+up|(?:been\s+)?(?:revised|raised|lowered|reduced|put)(?:\s+(?:up|down)(?:wards?)?)?|"
+            rf"up|down)\s+(?:to|at)\s+(?P<n>{NUM})",
+            re.I,
+        ),
+        re.compile(
+            rf"\b(?:revised|raised|lowered|put)\s+(?:(?:up|down)(?:wards?)?\s+)?(?:to|at)\s+(?P<n>{NUM})\s+"
+            rf"the\s+(?:death\s+toll|toll|number\s+of\s+(?:people\s+killed|dead|deaths|victims))",
+            re.I,
+        ),
+        re.compile(
+            rf"\bput(?:s|ting)?\s+the\s+(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?at\s+(?P<n>{NUM})", re.I
+        ),
         # ACLED: "Unclear fatalities coded as 10."
         re.compile(rf"\bfatalities\s+(?:were\s+)?coded\s+as\s+(?P<n>{NUM})", re.I),
     ],
@@ -114,6 +133,7 @@ class CountMention:
     end: int
     text: str
     tally: bool = False  # a stated total ("death toll rose to 9", "3 fatalities"), not a narrative figure
+    single: bool = False  # one victim told in the singular ("the president was assassinated")
 
 
 def parse_number(phrase: str) -> Count | None:
@@ -192,6 +212,90 @@ _AND_MORE = re.compile(
 )
 
 
+# A figure that is not this event's toll: a war's running total ("since the war began"), a figure
+# the article replaces ("up from 20", "an earlier version said 101"), a recalled event's toll
+# ("a month after 71 soldiers were killed"), or deaths and injuries lumped together.
+_CUMULATIVE_AFTER = re.compile(
+    r"[^.;]{0,90}?\b(?:since|so\s+far|to\s+date|this\s+year|in\s+total|altogether|"
+    r"(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?|decades?)|"
+    r"in\s+recent\s+(?:weeks|months|years)|over\s+the\s+years|each\s+year|every\s+year|a\s+year)\b",
+    re.I,
+)
+_CUMULATIVE_BEFORE = re.compile(
+    r"(?:\b(?:war|conflict|insurgency|violence|fighting|campaign|crisis|uprising|unrest|attacks)\s+"
+    r"(?:that\s+|which\s+)?(?:has|have|had)\s+(?:so\s+far\s+|now\s+|already\s+)?(?:killed|claimed|left)\s+"
+    r"|\ba\s+total\s+of\s+|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$",
+    re.I,
+)
+_SUPERSEDED_BEFORE = re.compile(
+    r"(?:\b(?:up|down)\s+from|\bfrom\s+(?:an?\s+)?(?:earlier|previous|initial|original)?\s*(?:figure|toll|count)?"
+    r"(?:\s+of)?|\b(?:earlier|previous(?:ly)?|initial(?:ly)?|original(?:ly)?|first)\s+(?:\w+\s+){0,5}?"
+    r"(?:said|reported|put|gave|announced|stated|given|cited|was)(?:\s+(?:it|the\s+toll|the\s+figure)\s+(?:at|as))?"
+    r"|\b(?:version|report)\s+of\s+this\s+(?:story|article)\s+(?:said|stated|gave))\s+(?:at\s+least\s+)?$",
+    re.I,
+)
+_RECALLED = re.compile(
+    r"\b(?:(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?)\s+(?:after|before|since|earlier|ago)|"
+    r"(?:last|previous)\s+(?:week|month|year)|earlier\s+this\s+(?:month|year)|anniversary|"
+    r"a\s+similar\s+(?:attack|bombing|incident)|(?:in|during)\s+(?:\w+\s+){0,2}(?:19|20)\d\d)\b",
+    re.I,
+)
+# the killing a protest condemns or a funeral mourns is not the protest's toll
+_GRIEVANCE = re.compile(
+    r"\b(?:condemn|denounc|protest(?:ing|ed|s)?\s+(?:against|over)|mourn|demand(?:ing|ed|s)?\s+justice\s+for|"
+    r"commemorat|outrage\s+(?:at|over)|anger\s+(?:at|over)|in\s+memory\s+of)\w*\s+(?:the\s+|a\s+)?"
+    r"(?:\w+\s+){0,2}?(?:killing|murder|death|deaths|assassination|shooting|lynching)\b[^.;]{0,60}$",
+    re.I,
+)
+_LUMPED = re.compile(r"\s+(?:or|and|and/or)\s+(?:wounded|injured|hurt|missing)\b", re.I)
+_MONTH_NOUN = re.compile(
+    r"^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+_VERBISH = re.compile(r"\b(?:\w+ing|still|then|when|while|who|which|that)\b", re.I)
+
+
+def _not_this_toll(text: str, m: re.Match, field: str) -> bool:
+    """Whether the figure matched by `m` is a running total, a superseded, a recalled or a lumped one."""
+    a, b = m.start("n"), m.end()
+    if _CUMULATIVE_AFTER.match(text, b) or _CUMULATIVE_BEFORE.search(text[max(0, a - 80) : a]):
+        return True
+    if _SUPERSEDED_BEFORE.search(text[max(0, a - 70) : a]):
+        return True
+    near = text[max(0, a - 60) : min(len(text), b + 60)]
+    if _RECALLED.search(near) or _GRIEVANCE.search(text[max(0, a - 100) : b]):
+        return True
+    return field == "fatalities" and bool(_LUMPED.match(text, b))
+
+
+def _bad_noun(noun: str, be: str) -> bool:
+    """A noun phrase that is not who died: a month ("16 September, which killed"), a clause."""
+    words = noun.split()
+    if not words:
+        return False
+    if _MONTH_NOUN.match(words[0]) or _VERBISH.search(noun):
+        return True
+    return bool(NOT_VICTIMS.search(noun)) and not _protesters_died(noun, be)
+
+
+def _protesters_died(noun: str, be: str) -> bool:
+    """"two protesters were shot dead" counts; "3,000 protesters mourned the dead" does not."""
+    return len(noun.split()) <= 2 and bool(be.strip()) and bool(_PROTEST_NOUN.search(noun))
+
+
+_PROTEST_NOUN = re.compile(r"\b(?:protesters?|demonstrators?)\b", re.I)
+# One victim named or described in the singular: "the president was assassinated", "she was shot dead".
+_SINGLE = re.compile(
+    r"\b(?:was|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:shot\s+dead|shot\s+and\s+killed|shot\s+to\s+death|"
+    r"killed|murdered|assassinated|slain|beheaded|lynched|martyred|"
+    r"(?:stabbed|beaten|hacked|burned|burnt|tortured)\s+to\s+death)\b"
+    r"|\b(?:assassinated|assassination\s+of|killing\s+of)\s+(?:the\s+|an?\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:[A-Z][\w'-]+|president|governor|mayor|minister|journalist|correspondent|reporter|commander|leader|"
+    r"cleric|judge|lawmaker|legislator|officer|activist|official)\b",
+)
+_NO_ONE = re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:\w+\s+){0,2}$", re.I)
+
+
 def find_counts(text: str, offset: int = 0) -> list[CountMention]:
     """Death and injury figures in one sentence, with "three soldiers and two civilians" summed."""
     out: list[CountMention] = []
@@ -205,7 +309,19 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 if any(a < m.end() and m.start() < b for a, b in spans):
                     continue
                 noun = m.groupdict().get("noun") or ""
-                if NOT_VICTIMS.search(noun) or NOT_VICTIMS.match(text[m.end("n") : m.end("n") + 12].strip()):
+                be = m.groupdict().get("be") or ""
+                if _bad_noun(noun, be) or (
+                    NOT_VICTIMS.match(text[m.end("n") : m.end("n") + 12].strip())
+                    and not _protesters_died(noun, be)
+                ):
+                    continue
+                n_words = m.group("n").lower().split()
+                if n_words in (["a"], ["an"]) and rx is patterns[0] and not noun.strip() or n_words[:2] == [
+                    "the",
+                    "number",
+                ]:
+                    continue  # "a slain militant", "the number of people killed" (no figure)
+                if _not_this_toll(text, m, field):
                     continue
                 if (
                     "be" in m.groupdict()
@@ -234,11 +350,40 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 out.append(
                     CountMention(field, c, offset + m.start("n"), offset + m.end(), m.group().strip(), tally)
                 )
+    if not any(c.field == "fatalities" for c in out):
+        for m in _SINGLE.finditer(text):
+            if not _NO_ONE.search(text[max(0, m.start() - 30) : m.start()]) and not _not_this_toll(
+                text, _SingleMatch(m), "fatalities"
+            ):
+                out.append(
+                    CountMention(
+                        "fatalities",
+                        Count(1, 1, 1),
+                        offset + m.start(),
+                        offset + m.end(),
+                        m.group().strip(),
+                        single=True,
+                    )
+                )
+                break
     out.sort(key=lambda c: c.start)
     return out
 
 
-_TALLY = re.compile(r"\b(?:death\s+toll|deaths|fatalit(?:y|ies))\b", re.I)
+class _SingleMatch:
+    """A match seen as a count match (its figure spans the whole phrase)."""
+
+    def __init__(self, m: re.Match) -> None:
+        self._m = m
+
+    def start(self, group: str | int = 0) -> int:
+        return self._m.start()
+
+    def end(self, group: str | int = 0) -> int:
+        return self._m.end()
+
+
+_TALLY = re.compile(r"\b(?:toll|number\s+of|deaths|fatalit(?:y|ies))\b", re.I)
 
 # ACLED: "20 fatalities split up between 3 events" - this event carries its share.
 _SPLIT = re.compile(

@@ -368,7 +368,9 @@ def _build(
 
 
 def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountMention | None]:
-    """The last stated tally, else the largest precise figure (the latest toll), else the first vague one."""
+    """The figure a report would give for the event: the last stated tally (tolls are revised
+    upwards as a story grows, and the article's latest word wins), else the largest precise
+    figure, else one victim told in the singular. "Dozens" gives no figure: only its evidence."""
     ms = [m for m in mentions if m.field == field]
     if not ms:
         return Count(), None
@@ -376,7 +378,10 @@ def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountM
     tallies = [m for m in precise if m.tally]
     if tallies:
         return tallies[-1].count, tallies[-1]
-    if precise:
-        m = max(precise, key=lambda m: m.count.best or 0)
+    counted = [m for m in precise if not m.single]
+    if counted:
+        m = max(counted, key=lambda m: m.count.best or 0)
         return m.count, m
-    return ms[0].count, ms[0]
+    if precise:
+        return precise[0].count, precise[0]
+    return Count(vague=True), ms[0]

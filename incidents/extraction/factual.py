@@ -69,7 +69,7 @@ _UNREAL = re.compile(
     r"(?:an?\s+|the\s+|more\s+|further\s+|new\s+|fresh\s+|possible\s+|imminent\s+|renewed\s+)*(?:\w+\s+){0,2}$"
     r"|\b(?:possible|potential|imminent|impending|planned|upcoming|proposed|hypothetical|future|"
     r"would-be|threatened|mock|simulated|staged\s+mock)\s+(?:\w+\s+){0,1}$"
-    r"|\b(?:if|unless|whether|in\s+case\s+of)\s+(?:\w+\s+){0,5}$"
+    r"|\b(?:if|unless|whether|in\s+case\s+of|whenever|every\s+time|each\s+time)\s+(?:\w+\s+){0,5}$"
     r"|\b(?:against|prevent(?:s|ed|ing)?|avert(?:s|ed|ing)?|deter(?:s|red|ring)?)\s+(?:any\s+|further\s+|"
     r"more\s+|future\s+|possible\s+)(?:\w+\s+){0,1}$"
     r"|\bno\s+(?:\w+\s+){0,1}$",

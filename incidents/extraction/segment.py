@@ -54,7 +54,7 @@ def _is_headline(p: str) -> bool:
     words = p.split()
     first = p.lstrip("'\"\u2018\u201c")
     return (
-        2 <= len(words) <= 18
+        1 <= len(words) <= 18
         and not p.endswith((".", "!", "?", ":", '"', "\u201d", ","))
         and first[:1].isupper()
     )
