@@ -66,55 +66,78 @@ VAGUE = {
 }
 
 _NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)"  # noqa: E501
-NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*(?:\s+of)?"  # noqa: E501
+# words that continue a number ("twenty one", "3 hundred"): never "a", "no" or a vague word
+_NUMCONT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|hundred|thousand|million)\b"  # noqa: E501
+NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMCONT})*(?:\s+of)?"  # noqa: E501
 DEATH = r"(?:killed|dead|died|dies|slain|murdered|executed|martyred|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|decapitated|hanged|lynched|fatalit(?:y|ies)|deaths?|bodies|corpses|perished)"  # noqa: E501
 HURT = r"(?:injured|wounded|hurt|injuries|injuring|wounding|hospitali[sz]ed)"
 _STOP = rf"(?:and|or|were|was|are|is|had|have|has|{_NUMWORD}|{DEATH}|{HURT}|killing|injuring|wounding)\b"
 NOUN = rf"(?:(?!{_STOP})[A-Za-z'\u2019-]+,?\s+){{0,4}}?"
 BE = r"(?P<be>(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|reportedly|also|later|all|allegedly|been|being|confirmed|reported|found|left|shot\s+and|\w+ly)\s+)*)"  # noqa: E501
 
+# "the death toll from the attack on the airport ... has risen to 26", "the number of people killed
+# ... rose to 27": a stated total, however long the phrase between
+_TOLL = re.compile(
+    rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|people\s+killed|those\s+killed|"
+    rf"fatalities|victims|people\s+who\s+died|dead\s+people))\b[^.!?;]{{0,160}}?\b(?:(?:has|had|have)\s+)?"
+    rf"(?:now\s+)?(?:risen|rose|climbed|increased|jumped|reached|hit|passed|topped|surpassed|stands|stood|"
+    rf"went\s+up|gone\s+up|(?:been\s+)?(?:revised|raised|lowered|reduced|put)(?:\s+(?:up|down)(?:wards?)?)?|"
+    rf"up|down)\s+(?:to|at)\s+(?P<n>{NUM})",
+    re.I,
+)
+_TOLL_REVISED = re.compile(
+    rf"\b(?:revised|raised|lowered|put)\s+(?:(?:up|down)(?:wards?)?\s+)?(?:to|at)\s+(?P<n>{NUM})\s+"
+    rf"the\s+(?:death\s+toll|toll|number\s+of\s+(?:people\s+killed|dead|deaths|victims))",
+    re.I,
+)
+_TOLL_PUT = re.compile(
+    rf"\bput(?:s|ting)?\s+the\s+(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?at\s+(?P<n>{NUM})", re.I
+)
+_TOLL_SHORT = re.compile(
+    rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
+    re.I,
+)
+# "nine members of one family, including six children, were killed"
+_FAMILY = re.compile(
+    rf"\b(?P<n>{NUM})\s+(?:members\s+of\s+(?:a|one|the|an?|his|her|their)\s+(?:\w+\s+)?family|"
+    rf"(?:family|relatives)\s+members)\b[^.;]{{0,60}}?\b(?:killed|died|dead|slain)\b",
+    re.I,
+)
+_N_DIED = re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{DEATH})\b(?!\s+toll)", re.I)
+_KILLED_N = re.compile(
+    rf"\b(?:killing|killed|kill|kills|claimed\s+the\s+lives\s+of|left|leaving|execut\w+|shot\s+dead|beheaded|hanged)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",  # noqa: E501
+    re.I,
+)
+_N_DEATHS = re.compile(
+    rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies|martyrs)\b", re.I
+)
+_BODIES_OF = re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+(?P<n>{NUM})\b\s*(?P<noun>{NOUN})", re.I)
+_CODED = re.compile(rf"\bfatalities\s+(?:were\s+)?coded\s+as\s+(?P<n>{NUM})", re.I)  # ACLED: "coded as 10"
+_N_HURT = re.compile(
+    rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{HURT})\b(?!\s+(?:later\s+)?(?:died|succumbed))", re.I
+)
+_HURT_N = re.compile(
+    rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|injure|wound)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",  # noqa: E501
+    re.I,
+)
+# in the order tried: a span taken by one pattern is not read again by a later one
 _PATTERNS = {
     "fatalities": [
-        re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{DEATH})\b", re.I),
-        re.compile(
-            rf"\b(?:killing|killed|kill|kills|claimed\s+the\s+lives\s+of|left|leaving|execut\w+|shot\s+dead|beheaded|hanged)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",
-            re.I,
-        ),
-        re.compile(
-            rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
-            re.I,
-        ),
-        re.compile(rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies|martyrs)\b", re.I),
-        re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+(?P<n>{NUM})\b\s*(?P<noun>{NOUN})", re.I),
-        # "the death toll from the attack on the airport ... has risen to 26", "the number of people
-        # killed ... rose to 27": a stated total, however long the phrase between
-        re.compile(
-            rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|people\s+killed|those\s+killed|"
-            rf"fatalities|victims|people\s+who\s+died|dead\s+people))\b[^.!?;]{{0,160}}?\b(?:(?:has|had|have)\s+)?"
-            rf"(?:now\s+)?(?:risen|rose|climbed|increased|jumped|reached|hit|passed|topped|surpassed|stands|stood|"
-            rf"went\s+up|gone\s+up|(?:been\s+)?(?:revised|raised|lowered|reduced|put)(?:\s+(?:up|down)(?:wards?)?)?|"
-            rf"up|down)\s+(?:to|at)\s+(?P<n>{NUM})",
-            re.I,
-        ),
-        re.compile(
-            rf"\b(?:revised|raised|lowered|put)\s+(?:(?:up|down)(?:wards?)?\s+)?(?:to|at)\s+(?P<n>{NUM})\s+"
-            rf"the\s+(?:death\s+toll|toll|number\s+of\s+(?:people\s+killed|dead|deaths|victims))",
-            re.I,
-        ),
-        re.compile(
-            rf"\bput(?:s|ting)?\s+the\s+(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?at\s+(?P<n>{NUM})", re.I
-        ),
-        # ACLED: "Unclear fatalities coded as 10."
-        re.compile(rf"\bfatalities\s+(?:were\s+)?coded\s+as\s+(?P<n>{NUM})", re.I),
+        _TOLL,
+        _TOLL_REVISED,
+        _TOLL_PUT,
+        _FAMILY,
+        _N_DIED,
+        _KILLED_N,
+        _TOLL_SHORT,
+        _N_DEATHS,
+        _BODIES_OF,
+        _CODED,
     ],
-    "injured": [
-        re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{HURT})\b", re.I),
-        re.compile(
-            rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|injure|wound)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",
-            re.I,
-        ),
-    ],
+    "injured": [_N_HURT, _HURT_N],
 }
+_SUBJECT_FORMS = (_N_DIED, _N_HURT)  # "<figure> <who> were killed"
+_OBJECT_FORMS = (_KILLED_N, _HURT_N)  # "killing <figure> <who>"
 PERPS = re.compile(
     r"\b(?:bombers?|gunm[ae]n|militants?|attackers?|assailants?|terrorists?|insurgents?|forces|troops|army|police|group|rebels?|fighters?|men|strikes?|attacks?|blasts?|explosions?|bombings?|clashes|fighting|violence|shelling)\b",
     re.I,
@@ -218,7 +241,8 @@ _AND_MORE = re.compile(
 _CUMULATIVE_AFTER = re.compile(
     r"[^.;]{0,90}?\b(?:since|so\s+far|to\s+date|this\s+year|in\s+total|altogether|"
     r"(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?|decades?)|"
-    r"in\s+recent\s+(?:weeks|months|years)|over\s+the\s+years|each\s+year|every\s+year|a\s+year)\b",
+    r"in\s+recent\s+(?:weeks|months|years)|over\s+the\s+years|each\s+year|every\s+year|a\s+year|"
+    r"in\s+a\s+(?:week|month))\b",
     re.I,
 )
 _CUMULATIVE_BEFORE = re.compile(
@@ -229,15 +253,17 @@ _CUMULATIVE_BEFORE = re.compile(
 )
 _SUPERSEDED_BEFORE = re.compile(
     r"(?:\b(?:up|down)\s+from|\bfrom\s+(?:an?\s+)?(?:earlier|previous|initial|original)?\s*(?:figure|toll|count)?"
-    r"(?:\s+of)?|\b(?:earlier|previous(?:ly)?|initial(?:ly)?|original(?:ly)?|first)\s+(?:\w+\s+){0,5}?"
-    r"(?:said|reported|put|gave|announced|stated|given|cited|was)(?:\s+(?:it|the\s+toll|the\s+figure)\s+(?:at|as))?"
-    r"|\b(?:version|report)\s+of\s+this\s+(?:story|article)\s+(?:said|stated|gave))\s+(?:at\s+least\s+)?$",
+    r"(?:\s+of)?|\b(?:version|report)\s+of\s+this\s+(?:story|article)\s+(?:said|stated|gave))\s+(?:at\s+least\s+)?$"
+    r"|\b(?:earlier|previous(?:ly)?|initial(?:ly)?|original(?:ly)?|first)\b[^.;]{0,30}?\b(?:said|says|reported|put|"
+    r"gave|announced|stated|given|cited|tweeted|posted|wrote|claimed|told|estimated|counted|figures?|tolls?|"
+    r"reports?)\b[^.;]{0,25}$",
     re.I,
 )
 _RECALLED = re.compile(
     r"\b(?:(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?)\s+(?:after|before|since|earlier|ago)|"
     r"(?:last|previous)\s+(?:week|month|year)|earlier\s+this\s+(?:month|year)|anniversary|"
-    r"a\s+similar\s+(?:attack|bombing|incident)|(?:in|during)\s+(?:\w+\s+){0,2}(?:19|20)\d\d)\b",
+    r"a\s+similar\s+(?:\w+\s+)?(?:attack|bombing|incident|raid|assault)|(?:the|an)\s+(?:earlier|previous|prior)|"
+    r"(?:in|during)\s+(?:\w+\s+){0,2}(?:19|20)\d\d)\b",
     re.I,
 )
 # the killing a protest condemns or a funeral mourns is not the protest's toll
@@ -252,7 +278,9 @@ _MONTH_NOUN = re.compile(
     r"^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
 )
-_VERBISH = re.compile(r"\b(?:\w+ing|still|then|when|while|who|which|that)\b", re.I)
+_VERBISH = re.compile(
+    r"\b(?:\w+ing|still|then|when|while|who|which|that|to|for|from|with|by|those|these)\b", re.I
+)
 
 
 def _not_this_toll(text: str, m: re.Match, field: str) -> bool:
@@ -273,13 +301,17 @@ def _bad_noun(noun: str, be: str) -> bool:
     words = noun.split()
     if not words:
         return False
-    if _MONTH_NOUN.match(words[0]) or _VERBISH.search(noun):
+    if (
+        _MONTH_NOUN.match(words[0])
+        or _VERBISH.search(noun)
+        or words[0].startswith(("-year", "-month", "-day"))
+    ):
         return True
     return bool(NOT_VICTIMS.search(noun)) and not _protesters_died(noun, be)
 
 
 def _protesters_died(noun: str, be: str) -> bool:
-    """"two protesters were shot dead" counts; "3,000 protesters mourned the dead" does not."""
+    """ "two protesters were shot dead" counts; "3,000 protesters mourned the dead" does not."""
     return len(noun.split()) <= 2 and bool(be.strip()) and bool(_PROTEST_NOUN.search(noun))
 
 
@@ -316,10 +348,16 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 ):
                     continue
                 n_words = m.group("n").lower().split()
-                if n_words in (["a"], ["an"]) and rx is patterns[0] and not noun.strip() or n_words[:2] == [
-                    "the",
-                    "number",
-                ]:
+                if (
+                    n_words in (["a"], ["an"])
+                    and rx in _SUBJECT_FORMS
+                    and not noun.strip()
+                    or n_words[:2]
+                    == [
+                        "the",
+                        "number",
+                    ]
+                ):
                     continue  # "a slain militant", "the number of people killed" (no figure)
                 if _not_this_toll(text, m, field):
                     continue
@@ -336,7 +374,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 if c.best and 1900 <= c.best <= 2100 and "," not in m.group("n"):
                     continue  # a year, not a toll
                 c = _split_share(text, m, _sum_conjoined(text, m, c))
-                if rx is patterns[1]:
+                if rx in _OBJECT_FORMS:
                     more = _AND_MORE.match(text[m.end("n") :])
                     extra = parse_number(more.group("n")) if more else None
                     if extra and extra.best and not extra.vague and c.best is not None:
