@@ -107,7 +107,9 @@ _REPORT_AFTER = re.compile(
 def reporting(text: str, start: int, end: int) -> bool:
     """Whether the date at text[start:end] dates a statement ("said on Sunday", "on Monday claimed",
     "the toll rose to 24 on Wednesday") rather than the event it reports."""
-    return bool(_REPORT_BEFORE.search(text[max(0, start - 45) : start]) or _REPORT_AFTER.match(text, end, end + 45))
+    return bool(
+        _REPORT_BEFORE.search(text[max(0, start - 45) : start]) or _REPORT_AFTER.match(text, end, end + 45)
+    )
 
 
 def _recent(published: date, month: int, day: int, year: int | None) -> date | None:

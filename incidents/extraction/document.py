@@ -38,11 +38,12 @@ _DATELINE = re.compile(
     rf"(?:[ \t]*{_AGENCY})?"
     rf"(?P<sep>{_SEP}|(?<=\))[ \t]+(?=[A-Z\"\u201c])|(?<=\.)[ \t]+(?=[A-Z]))"
 )
-_NOT_DATELINE = frozenset(
-    "UPDATE UPDATED BREAKING WATCH EXCLUSIVE ANALYSIS FACTBOX REFILE CORRECTED CORRECTION PHOTOS PHOTO "
-    "VIDEO OPINION EDITORIAL NOTE WARNING LIVE SOURCE SOURCES CAPTION RELATED READ MORE ALSO".split()
+_NOT_DATELINE = re.compile(
+    r"(?:UPDATED?|BREAKING|WATCH|EXCLUSIVE|ANALYSIS|FACTBOX|REFILE|CORRECTED|CORRECTION|PHOTOS?|VIDEO|OPINION|"
+    r"EDITORIAL|NOTE|WARNING|LIVE|SOURCES?|CAPTION|RELATED|READ|MORE|ALSO)"
 )
 
+_PERSON = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
 # Whole lines that are page furniture, wherever they stand.
 _FURNITURE = re.compile(
     r"[ \t]*(?:"
@@ -52,7 +53,7 @@ _FURNITURE = re.compile(
     r"|Sign up\b|Subscribe\b|Advertisement\b|ADVERTISEMENT\b|Follow us\b|Share this\b|Click here\b"
     r"|(?:\(c\)|\u00a9) ?|Copyright\b|All rights reserved|Our Standards:|Posted by\b|Posted on\b"
     r"|Last updated\b|Updated:|Published:|/ ?Source:|\(? ?Source ?: "
-    r"|by \(c\)|By [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}(?: (?:and|&) [A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3})?[ \t]*(?:\||$)"
+    rf"|by \(c\)|By {_PERSON}(?: (?:and|&) {_PERSON})?[ \t]*(?:\||$)"
     r"|By Staff\b|[A-Z][A-Za-z]+ (?:Press |News )?(?:Reporter|Correspondent|Web Team|Desk)$"
     r")",
     re.M,
@@ -68,7 +69,8 @@ _AGENCY_NAMES = (
 )
 # a sign-off closing the story: "AFP/Al Jazeera", "-IANS", "(Mindanao Examiner)", "( Source : AP )"
 _SIGN_OFF_LINE = re.compile(
-    rf"[ \t]*[-\u2013\u2014(]*[ \t]*(?:{_AGENCY_NAMES})(?:[ \t]*[/,&][ \t]*(?:{_AGENCY_NAMES}))*[ \t]*\)?[ \t.]*$"
+    rf"[ \t]*[-\u2013\u2014(]*[ \t]*(?:{_AGENCY_NAMES})"
+    rf"(?:[ \t]*[/,&][ \t]*(?:{_AGENCY_NAMES}))*[ \t]*\)?[ \t.]*$"
 )
 _SIGN_OFF_TAIL = re.compile(r"(?<=[.!?\"\u201d])[ \t]*\((?:[A-Z][\w.'-]*)(?: [A-Z][\w.'-]*){0,3}\)[ \t]*$")
 _NEWS_PREFIX = re.compile(r"[ \t]*[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}[ \t]?/[ \t]")  # "Shafaq News/ ..."
@@ -94,6 +96,7 @@ class Document:
     """An article with its page furniture blanked (same length, same offsets as the input)."""
 
     text: str
+    original: str
     published: date
     reference: date  # the dateline's date when it gives one, else the publication date
     dateline: Dateline | None = None
@@ -139,7 +142,7 @@ def read_document(text: str, published: date, title: str = "") -> Document:
     reference = published
     if dateline is not None and dateline.date is not None:
         reference = dateline.date
-    return Document("".join(chars), published, reference, dateline, title, blanked)
+    return Document("".join(chars), text, published, reference, dateline, title, blanked)
 
 
 def _fold(s: str) -> str:
@@ -184,7 +187,7 @@ def _dateline(text: str, start: int, published: date) -> Dateline | None:
     place = m.group("place")
     caps = place.isupper()
     first_word = re.split(r"[ /]", place)[0].strip(".")
-    if first_word in _NOT_DATELINE:
+    if _NOT_DATELINE.fullmatch(first_word):
         return None
     has_more = bool(m.group("date") or m.group("agency") or m.group("agency2") or m.group("region"))
     sep = m.group("sep")
@@ -204,6 +207,4 @@ def _dateline(text: str, start: int, published: date) -> Dateline | None:
             when = d
     agency = m.group("agency") or m.group("agency2") or ""
     region = m.group("region").strip(", \t")
-    return Dateline(
-        m.start("place"), m.end(), place, m.start("place"), m.end("place"), region, when, agency
-    )
+    return Dateline(m.start("place"), m.end(), place, m.start("place"), m.end("place"), region, when, agency)

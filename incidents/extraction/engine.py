@@ -1,85 +1,151 @@
-"""The pipeline: text -> stories -> incident groups -> DraftIncidents with evidence."""
+"""The pipeline: page -> stories -> event sentences -> incident groups -> DraftIncidents with evidence.
+
+An article is first stripped of its page furniture (`document.py`): the dateline dates the
+report and hints at its place. Each story of it is read sentence by sentence; a sentence that
+reports violence that happened (`events.py`, `factual.py`) joins the incident of its place and
+date or starts a new one (`segment.py`). Each group of sentences then becomes one draft: its
+place (`location.py`), date, type, actors, counts and sources, each with the span of text that
+supports it.
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import replace
 from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 
 from . import actors as act
 from .counts import CountMention, find_counts
-from .document import read_document
 from .dates import DateMention, anchor, find_dates, reporting
-from .events import classify, first_cue, has_event_cue
+from .document import Document, read_document
+from .events import EventType, classify, first_cue, has_event_cue
 from .factual import accident
 from .knowledge import Indexed, Match, indexed
-from .places import (
-    Where,
-    locative,
-    add_gazetteer_places,
-    best_place,
-    from_patterns,
-    place_precision,
-    raw_place,
-    with_suffix,
-)
+from .location import Hints, incident_place
+from .places import Where, add_gazetteer_places, from_patterns, geo_lookup, locative, raw_place, with_suffix
 from .segment import Block, Group, group_sentences, is_background, split_blocks
 from .text import MAX_CHARS, Sentence, sentences, tokens
-from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge
+from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
 
+_NAME = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]*){0,7}"
 _SOURCE = re.compile(
-    r"according\s+to\s+(?:a\s+|an\s+|the\s+)?(?P<a>[A-Z][\w'\u2019&.-]*(?:\s+(?:of|for|on|and|the|de)?\s*[A-Z(][\w'\u2019&.)-]*){0,7})"
-    r"|(?P<b>police|officials?|the\s+military|the\s+army|witnesses|residents|medics|doctors|hospital\s+officials|security\s+sources|local\s+media|state\s+media|[A-Z][\w]+(?:\s+[A-Z][\w]+){0,4})\s+(?:said|say|says|reported|stated|told|confirmed)\b"
+    rf"according\s+to\s+(?:a\s+|an\s+|the\s+)?(?P<a>{_NAME})"
+    r"|(?P<b>police|officials?|the\s+military|the\s+army|witnesses|residents|medics|doctors|hospital\s+officials|"
+    r"security\s+sources|local\s+media|state\s+media|[A-Z]\w+(?:\s+[A-Z]\w+){0,4})\s+"
+    r"(?:said|say|says|reported|stated|told|confirmed)\b"
 )
 _SOURCE_SKIP = re.compile(r"^(?:He|She|They|It|We|The|This|That|Officials?|Police)$")
+_VIOLENT_TYPES = ("Violence against civilians", "Explosions/Remote violence", "Battles")
+
+
+@dataclass
+class _Article:
+    """What every incident of one article is read against, computed once."""
+
+    ix: Indexed
+    text: str  # page furniture blanked (same offsets as `original`)
+    original: str
+    published: date  # the reference date: the dateline's, else the publication date
+    matches: list[Match]
+    starts: list[int]
+    countries: list[str]  # the article's countries, where its events are first
+    hints: Hints
 
 
 def extract_incidents(
     text: str, published: date, knowledge: Knowledge, title: str = ""
 ) -> list[DraftIncident]:
-    """Draft incidents from one article (see package docstring)."""
+    """Draft incidents from one article (see module docstring)."""
     if not isinstance(text, str) or not text.strip():
         return []
     doc = read_document(text[:MAX_CHARS], published, title)
-    text, published = doc.text, doc.reference  # furniture blanked; relative dates from the dateline
-    if not text.strip():
+    if not doc.text.strip():
         return []
-    ix = indexed(knowledge)
-    toks = tokens(text)
-    matches = add_gazetteer_places(ix, text, toks, ix.index.find(toks))
-    starts = [m.start for m in matches]
-    title_countries = _countries_in(ix.index.find(tokens(title)) if title else [])
-    article_countries = _rank_countries(matches) + [
-        c for c in title_countries if c not in _rank_countries(matches)
-    ]
+    art = _read(indexed(knowledge), doc, title)
+    blocks = split_blocks(art.text)
+    # a one-paragraph note (ACLED, GTD style) reports one incident
+    one_report = "\n" not in art.text.strip() and len(art.text) < 1500 and len(blocks) == 1
     out: list[DraftIncident] = []
-    for block in split_blocks(text):
-        sents = sentences(text[block.start : block.end], block.start)
+    for block in blocks:
+        story = sentences(art.text[block.start : block.end], block.start)
         if block.headline:
-            sents = [s for s in sents if s.start >= block.headline.end]
-        block_matches = [m for m in matches if block.start <= m.start < block.end]
-        block_countries = _rank_countries(block_matches) or article_countries
-        items = []
-        for s in sents:
-            counted = bool(find_counts(s.text))
-            if accident(s.text) or not (has_event_cue(s.text) or counted and items):
-                continue
-            sm = _in_span(matches, starts, s.start, s.end)
-            dms = _own_dates(text, s, published)
-            event_date = dms[0] if dms and not dms[0].reporting else None
-            items.append((s, _sentence_country(ix, text, s, sm, block_countries), event_date))
+            story = [s for s in story if s.start >= block.headline.end]
+        block_matches = _in_span(art.matches, art.starts, block.start, block.end)
+        block_countries = _rank_countries(art.text, block_matches) or art.countries
+        items = _event_sentences(art, story, block_countries)
         if not items:
             continue
         groups = group_sentences(items)
-        if "\n" not in text.strip() and len(text) < 1500 and len(split_blocks(text)) == 1:
-            groups = _one_report(groups, published, sents)
+        if one_report:
+            groups = _one_report(groups, art.published, story)
         for g in groups:
-            inc = _build(ix, text, g, block, published, matches, starts, block_countries)
+            inc = _build(art, g, block, story, block_countries)
             if inc is not None:
                 out.append(inc)
     return out
+
+
+def _read(ix: Indexed, doc: Document, title: str) -> _Article:
+    """Names found once in the whole text and in the title; the article's countries; place hints."""
+    text = doc.text
+    toks = tokens(text)
+    matches = add_gazetteer_places(ix, text, toks, ix.index.find(toks))
+    title_toks = tokens(title) if title else []
+    title_matches = add_gazetteer_places(ix, title, title_toks, ix.index.find(title_toks)) if title else []
+    countries = _rank_countries(text, matches)
+    dateline = _dateline_places(ix, doc, countries)
+    for m in title_matches:
+        code = m.entry.code if m.kind in ("country", "demonym") else getattr(m.entry, "country", "")
+        if code and code not in countries and m.kind != "actor":
+            countries.append(code)
+    for p in dateline:
+        if p.country not in countries:
+            countries.append(p.country)
+    span = (doc.dateline.place_start, doc.dateline.place_end) if doc.dateline else (-1, -1)
+    hints = Hints([m for m in title_matches if m.kind == "place"], dateline, span)
+    starts = [m.start for m in matches]
+    return _Article(ix, text, doc.original, doc.reference, matches, starts, countries, hints)
+
+
+def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[PlaceEntry]:
+    """The dateline's city as known places, in the article's countries first ("KABUL/WASHINGTON"
+    names Kabul; "LVIV, Ukraine" is the Lviv of Ukraine)."""
+    if doc.dateline is None:
+        return []
+    first = re.split(r"/", doc.dateline.place)[0].strip()
+    region = ix.country_names.get(tuple(t.key for t in tokens(doc.dateline.region)))
+    wanted = [region.code] if region else countries
+    found = [
+        m.entry
+        for m in ix.index.find(tokens(first.title()), frozenset({"place"}))
+        if not wanted or m.entry.country in wanted
+    ]
+    if not found and ix.gazetteer is not None:
+        for cc in wanted[:3]:
+            geo = geo_lookup(ix, first.title(), cc)
+            if geo is not None:
+                found.append(geo)
+                break
+    return sorted(found, key=lambda p: p.kind != "place")
+
+
+def _event_sentences(
+    art: _Article, story: list[Sentence], block_countries: list[str]
+) -> list[tuple[Sentence, str, DateMention | None]]:
+    """The story's sentences that report violence (or give a toll right after one), with the
+    country and date of their event."""
+    items: list[tuple[Sentence, str, DateMention | None]] = []
+    for s in story:
+        counted = bool(find_counts(s.text))
+        if accident(s.text) or not (has_event_cue(s.text) or counted and items):
+            continue
+        sm = _in_span(art.matches, art.starts, s.start, s.end)
+        dms = _own_dates(art.text, s, art.published)
+        event_date = dms[0] if dms and not dms[0].reporting else None
+        items.append((s, _sentence_country(art.ix, art.text, s, sm, block_countries), event_date))
+    return items
 
 
 def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:
@@ -98,7 +164,7 @@ def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:
 
 
 def _one_report(groups: list[Group], published: date, sents: list[Sentence]) -> list[Group]:
-    """A one-paragraph note (ACLED, GTD style) reports one incident: merge its current groups, all its sentences."""  # noqa: E501
+    """A one-paragraph note reports one incident: merge its current groups, all its sentences."""
     current = [g for g in groups if not is_background(g.date, published)]
     if not current:
         return groups
@@ -122,19 +188,10 @@ def _in_span(matches: list[Match], starts: list[int], a: int, b: int) -> list[Ma
     return out
 
 
-def _countries_in(ms: list[Match]) -> list[str]:
-    seen: list[str] = []
-    for m in ms:
-        code = (
-            m.entry.code if m.kind in ("country", "demonym") else m.entry.country if m.kind == "place" else ""
-        )
-        if code and code not in seen:
-            seen.append(code)
-    return seen
-
-
-def _rank_countries(ms: list[Match]) -> list[str]:
-    """Countries of an article, most mentioned first (places count towards their country)."""
+def _rank_countries(text: str, ms: list[Match]) -> list[str]:
+    """Countries of an article, where its events are first: a place or country named as where
+    something happened weighs most, other places less, names of countries and demonyms (who
+    reported, reacted or was someone's nationality) least."""
     c: Counter[str] = Counter()
     first: dict[str, int] = {}
     at: dict[int, set[str]] = {}
@@ -142,10 +199,13 @@ def _rank_countries(ms: list[Match]) -> list[str]:
         if m.kind == "place":
             at.setdefault(m.start, set()).add(m.entry.country)
     for m in ms:
-        if m.kind in ("country", "demonym"):
-            code, w = m.entry.code, 2.0
-        elif m.kind == "place":
-            code, w = m.entry.country, 1.0 / len(at[m.start])  # "Tripoli": Libya or Lebanon
+        if m.kind == "place":
+            where = 3.0 if locative(text, m.start, m.end) else 1.0
+            code, w = m.entry.country, where / len(at[m.start])  # "Tripoli": Libya or Lebanon
+        elif m.kind == "country":
+            code, w = m.entry.code, 3.0 if locative(text, m.start, m.end) else 1.0
+        elif m.kind == "demonym":
+            code, w = m.entry.code, 0.75
         else:
             continue
         c[code] += w
@@ -174,173 +234,30 @@ def _sentence_country(ix: Indexed, text: str, s: Sentence, sm: list[Match], pref
 
 
 def _build(
-    ix: Indexed,
-    text: str,
-    g: Group,
-    block: Block,
-    published: date,
-    matches: list[Match],
-    starts: list[int],
-    block_countries: list[str],
+    art: _Article, g: Group, block: Block, story: list[Sentence], block_countries: list[str]
 ) -> DraftIncident | None:
+    """One draft from one group of sentences, or None when they name no event type."""
     sents = sorted(g.sentences, key=lambda s: s.start)
     lead = next((s for s in sents if has_event_cue(s.text)), sents[0])
     ev: list[Evidence] = []
     conf: dict[str, float] = {}
-    full_a, full_b = sents[0].start, sents[-1].end
-    full_text = " ".join(s.text for s in sents)
-    # place
     country = g.country or (block_countries[0] if block_countries else "")
-    prefer = [country] + [c for c in block_countries if c != country] if country else block_countries
-    where: Where | None = None
-    for s in sents:
-        where = from_patterns(ix, s.text, s.start, prefer)
-        if where:
-            break
-    gm = [m for s in sents for m in _in_span(matches, starts, s.start, s.end)]
-    if block.headline:
-        gm += _in_span(matches, starts, block.headline.start, block.headline.end)
-    if where is None or not where.location:
-        bp = best_place(gm, [country] if country else []) or (
-            best_place(_in_span(matches, starts, block.start, block.end), [country] if country else [])
-        )
-        if bp is not None:
-            p = bp.entry
-            where = Where(
-                p.country,
-                p.admin1,
-                p.admin2,
-                p.name,
-                p,
-                place_precision(text, bp.start, p),
-                bp.start,
-                bp.end,
-            )
-    if where is None:
-        where = Where(country, precision="country")
-    if where.precision in ("region", "country") and country:
-        known = set(ix.admin1_names) | set(ix.country_names)
-        raw = raw_place(lead.text, lead.start, known)
-        if raw:
-            where.location, where.start, where.end = raw
-    if where.location and where.end > 0 and (where.place is None or where.place.kind != "place"):
-        where.location = with_suffix(text, where.end, where.location)
-    elif where.country and where.country != country:
-        country = where.country
-    if where.start >= 0:
-        ev.append(Evidence("location", where.start, where.end, text[where.start : where.end]))
-        conf["location"] = 0.8 if where.precision == "exact" else 0.6
-    if where.place is None and where.admin1 and country:
-        cand = next((p for p in ix.admin1.values() if p.country == country and p.name == where.admin1), None)
-        where.place = None if cand is None else where.place
-    # date
-    dm: DateMention | None = g.date
-    if dm is None:
-        for s in sents:
-            d = _own_dates(text, s, published)
-            if d:
-                dm = d[0]
-                break
-    if dm is None:
-        # "The deceased was found on Tuesday": the two sentences that follow the incident's own, when
-        # they report no other event (their dates belong to this one)
-        story = sentences(text[block.start : block.end], block.start)
-        following = [s for s in story if s.start >= full_b][:2]
-        for s in following:
-            if has_event_cue(s.text):
-                break
-            found = _own_dates(text, s, published)
-            if found:
-                dm = found[0]
-                break
-    if dm is None and block.headline is not None:
-        hd = find_dates(block.headline.text, published, block.headline.start)
-        dm = hd[0] if hd else None
-    # a later "fourth consecutive day" widens a start-only date into a range, but only one it
-    # contains: "On 8 May, for the second consecutive day" stays 8 May when published on the 11th
-    for s in sents:
-        for d in find_dates(s.text, published, s.start):
-            widens = dm is None or d.start_date <= dm.start_date <= d.end_date
-            if ("consecutive" in d.text or "straight" in d.text) and widens:
-                dm = d
-    if dm is not None:
-        start_date, end_date, precision = dm.start_date, dm.end_date, dm.precision
-        ev.append(Evidence("date", dm.start, dm.end, dm.text))
-        conf["date"] = 0.8
-    else:
-        start_date, end_date, precision = published, published, "day"
-        conf["date"] = 0.3
-    primary = not is_background(dm, published)
-    # actors
-    country_entry = ix.countries.get(country)
-    named = [(m.start, m.end, m.entry) for m in gm if m.kind == "actor" and full_a <= m.start < full_b]
-    demonyms = [(m.start, m.end, m.entry) for m in gm if m.kind == "demonym"]
-    mentions = act.find_actors(text[full_a:full_b], full_a, named, demonyms, country_entry, ix.countries)
-    cue = first_cue(lead.text) or first_cue(full_text)
-    family = cue[0] if cue else ""
-    perp, target = act.assign_roles(mentions, family, country_entry, text[full_a:full_b], full_a)
-    etype = classify(
-        lead.text,
-        full_text,
-        target_is_armed=bool(target and act.is_armed(target) and (perp is None or perp.name != target.name)),
-    )
+    where, country = _place(art, sents, lead, country, block_countries, block, ev, conf)
+    dm = _date(art, g, sents, block, story, ev, conf)
+    etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf)
     if etype is None:
         return None
-    if etype.family != family:
-        perp, target = act.assign_roles(mentions, etype.family, country_entry, text[full_a:full_b], full_a)
-    if perp is None and etype.event_type in (
-        "Violence against civilians",
-        "Explosions/Remote violence",
-        "Battles",
-    ):
-        name, atype = act.generic_name("unidentified", country_entry)
-        perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
-    if target is None and etype.event_type == "Violence against civilians":
-        name, atype = act.generic_name("civilians", country_entry)
-        target = act.ActorMention(name, atype, country, -1, -1, "", "civilians")
-    cue_src = lead if first_cue(lead.text) else sents[0]
-    ev.append(
-        Evidence(
-            "event_type",
-            cue_src.start + etype.cue_start,
-            cue_src.start + etype.cue_end,
-            cue_src.text[etype.cue_start : etype.cue_end],
-        )
-    )
-    conf["event_type"] = 0.7
-    draft_actors = []
-    for role, am in (("actor1", perp), ("actor2", target)):
-        if am is None:
-            continue
-        draft_actors.append(DraftActor(am.name, role, am.actor_type, am.country, am.key))
-        if am.start >= 0:
-            ev.append(Evidence(role, am.start, am.end, am.text))
-            conf[role] = 0.7 if am.kind == "named" else 0.5
-        else:
-            conf[role] = 0.3
-    # counts
-    fat, fat_m = _best_count([c for s in sents for c in find_counts(s.text, s.start)], "fatalities")
-    inj, inj_m = _best_count([c for s in sents for c in find_counts(s.text, s.start)], "injured")
-    for name, m in (("fatalities", fat_m), ("injured", inj_m)):
-        if m is not None:
-            ev.append(Evidence(name, m.start, m.end, text[m.start : m.end]))
-            conf[name] = 0.5 if m.count.vague else 0.8
-    # sources
-    srcs = []
-    for s in sents:
-        for m in _SOURCE.finditer(s.text):
-            name = (m.group("a") or m.group("b") or "").strip(" .,")
-            if not name or _SOURCE_SKIP.match(name):
-                if name in ("Police", "police", "Officials", "officials"):
-                    srcs.append(name.lower())
-                continue
-            name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
-            # "Syrian Observatory for Human Rights (SOHR)": the acronym is not part of the name.
-            name = re.sub(r"\s*\([^()]*\)$", "", name)
-            if name not in srcs:
-                srcs.append(name)
-                ev.append(Evidence("source", s.start + m.start(), s.start + m.end(), m.group()))
+    fat, inj = _counts(art, sents, ev, conf)
+    primary = not is_background(dm, art.published)
     confidence = round(sum(conf.values()) / max(len(conf), 1) * (1.0 if primary else 0.6), 3)
+    start_date, end_date, precision = (
+        (dm.start_date, dm.end_date, dm.precision) if dm else (art.published, art.published, "day")
+    )
+    draft_actors = [
+        DraftActor(am.name, role, am.actor_type, am.country, am.key)
+        for role, am in (("actor1", perp), ("actor2", target))
+        if am is not None
+    ]
     return DraftIncident(
         start_date=start_date,
         end_date=end_date,
@@ -358,13 +275,169 @@ def _build(
         fatalities=fat,
         injured=inj,
         actors=draft_actors,
-        sources=srcs,
+        sources=_sources(art, sents, ev),
         summary=lead.text[:300],
         primary=primary,
         confidence=confidence,
         field_confidence=conf,
         evidence=ev,
     )
+
+
+def _evidence(art: _Article, field: str, a: int, b: int) -> Evidence:
+    return Evidence(field, a, b, art.original[a:b])
+
+
+def _place(
+    art: _Article,
+    sents: list[Sentence],
+    lead: Sentence,
+    country: str,
+    block_countries: list[str],
+    block: Block,
+    ev: list[Evidence],
+    conf: dict[str, float],
+) -> tuple[Where, str]:
+    """The incident's place and, when the place says so, its country."""
+    prefer = [country] + [c for c in block_countries if c != country] if country else block_countries
+    where = incident_place(
+        art.ix, art.text, sents, lead, art.matches, country, prefer, (block.start, block.end), art.hints
+    )
+    if where.precision in ("region", "country") and country:
+        known = set(art.ix.admin1_names) | set(art.ix.country_names)
+        raw = raw_place(lead.text, lead.start, known)
+        if raw:
+            where.location, where.start, where.end = raw
+    if where.location and where.end > 0 and (where.place is None or where.place.kind != "place"):
+        where.location = with_suffix(art.text, where.end, where.location)
+    elif where.country and where.country != country:
+        country = where.country
+    if where.start >= 0:
+        ev.append(_evidence(art, "location", where.start, where.end))
+        conf["location"] = 0.8 if where.precision == "exact" else 0.6
+    return where, country
+
+
+def _date(
+    art: _Article,
+    g: Group,
+    sents: list[Sentence],
+    block: Block,
+    story: list[Sentence],
+    ev: list[Evidence],
+    conf: dict[str, float],
+) -> DateMention | None:
+    """The incident's date: its own, else one a sentence after it gives, else the headline's; a later
+    "fourth consecutive day" widens it into a range."""
+    text, published = art.text, art.published
+    dm: DateMention | None = g.date
+    if dm is None:
+        found = [d for s in sents for d in _own_dates(text, s, published)]
+        dm = next((d for d in found if not d.reporting), found[0] if found else None)
+    if dm is None:
+        # "The deceased was found on Tuesday": the two sentences that follow the incident's own, when
+        # they report no other event (their dates belong to this one)
+        end = sents[-1].end
+        for s in [s for s in story if s.start >= end][:2]:
+            if has_event_cue(s.text):
+                break
+            found = _own_dates(text, s, published)
+            if found:
+                dm = found[0]
+                break
+    if dm is None and block.headline is not None:
+        hd = find_dates(block.headline.text, published, block.headline.start)
+        dm = hd[0] if hd else None
+    # "On 8 May, for the second consecutive day" stays 8 May when published on the 11th
+    for s in sents:
+        for d in find_dates(s.text, published, s.start):
+            widens = dm is None or d.start_date <= dm.start_date <= d.end_date
+            if ("consecutive" in d.text or "straight" in d.text) and widens:
+                dm = d
+    if dm is not None:
+        ev.append(_evidence(art, "date", dm.start, dm.end))
+    conf["date"] = 0.8 if dm is not None and not dm.reporting else 0.5 if dm is not None else 0.3
+    return dm
+
+
+def _type_and_actors(
+    art: _Article,
+    sents: list[Sentence],
+    lead: Sentence,
+    country: str,
+    ev: list[Evidence],
+    conf: dict[str, float],
+) -> tuple[EventType | None, act.ActorMention | None, act.ActorMention | None]:
+    """Event type and (perpetrator, target): the roles depend on the type and the type on whether
+    the target is armed, so the roles are read again when the type changes the cue family."""
+    text = art.text
+    full_a, full_b = sents[0].start, sents[-1].end
+    full_text = " ".join(s.text for s in sents)
+    gm = _in_span(art.matches, art.starts, full_a, full_b)
+    country_entry = art.ix.countries.get(country)
+    named = [(m.start, m.end, m.entry) for m in gm if m.kind == "actor"]
+    demonyms = [(m.start, m.end, m.entry) for m in gm if m.kind == "demonym"]
+    mentions = act.find_actors(text[full_a:full_b], full_a, named, demonyms, country_entry, art.ix.countries)
+    cue = first_cue(lead.text) or first_cue(full_text)
+    family = cue[0] if cue else ""
+    perp, target = act.assign_roles(mentions, family, country_entry, text[full_a:full_b], full_a)
+    armed = bool(target and act.is_armed(target) and (perp is None or perp.name != target.name))
+    etype = classify(lead.text, full_text, target_is_armed=armed)
+    if etype is None:
+        return None, None, None
+    if etype.family != family:
+        perp, target = act.assign_roles(mentions, etype.family, country_entry, text[full_a:full_b], full_a)
+    if perp is None and etype.event_type in _VIOLENT_TYPES:
+        name, atype = act.generic_name("unidentified", country_entry)
+        perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
+    if target is None and etype.event_type == "Violence against civilians":
+        name, atype = act.generic_name("civilians", country_entry)
+        target = act.ActorMention(name, atype, country, -1, -1, "", "civilians")
+    cue_src = lead if first_cue(lead.text) else sents[0]
+    ev.append(_evidence(art, "event_type", cue_src.start + etype.cue_start, cue_src.start + etype.cue_end))
+    conf["event_type"] = 0.7
+    for role, am in (("actor1", perp), ("actor2", target)):
+        if am is None:
+            continue
+        if am.start >= 0:
+            ev.append(_evidence(art, role, am.start, am.end))
+            conf[role] = 0.7 if am.kind == "named" else 0.5
+        else:
+            conf[role] = 0.3
+    return etype, perp, target
+
+
+def _counts(
+    art: _Article, sents: list[Sentence], ev: list[Evidence], conf: dict[str, float]
+) -> tuple[Count, Count]:
+    mentions = [c for s in sents for c in find_counts(s.text, s.start)]
+    out = []
+    for name in ("fatalities", "injured"):
+        count, m = _best_count(mentions, name)
+        if m is not None:
+            ev.append(_evidence(art, name, m.start, m.end))
+            conf[name] = 0.5 if m.count.vague else 0.8
+        out.append(count)
+    return out[0], out[1]
+
+
+def _sources(art: _Article, sents: list[Sentence], ev: list[Evidence]) -> list[str]:
+    """Organisations the report cites ("according to SOHR", "police said")."""
+    srcs: list[str] = []
+    for s in sents:
+        for m in _SOURCE.finditer(s.text):
+            name = (m.group("a") or m.group("b") or "").strip(" .,")
+            if not name or _SOURCE_SKIP.match(name):
+                if name in ("Police", "police", "Officials", "officials"):
+                    srcs.append(name.lower())
+                continue
+            name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+            # "Syrian Observatory for Human Rights (SOHR)": the acronym is not part of the name.
+            name = re.sub(r"\s*\([^()]*\)$", "", name)
+            if name not in srcs:
+                srcs.append(name)
+                ev.append(_evidence(art, "source", s.start + m.start(), s.start + m.end()))
+    return srcs
 
 
 def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountMention | None]:

@@ -129,7 +129,7 @@ def unreal_before(text: str, pos: int) -> bool:
     window = text[max(0, pos - 80) : pos]
     clause = 0
     for m in _CLAUSE_START.finditer(window):
-        clause = m.end() if m.group()[0] in ";:,\u2014(\"\u201c" else m.start()
+        clause = m.end() if m.group()[0] in ';:,\u2014("\u201c' else m.start()
     return bool(_UNREAL.search(window[clause:]))
 
 

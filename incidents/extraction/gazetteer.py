@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .text import ARTICLES, fold_token, name_keys, strip_accents
 
-FORMAT = 4  # bump when the cached index layout changes
+FORMAT = 5  # bump when the cached index layout changes
 MAX_TOKENS = 5  # longer names are not looked up
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2019]")
@@ -63,8 +63,11 @@ class GeoRecord:
 class Gazetteer:
     """Folded name -> GeoNames places; admin1 names and codes."""
 
-    def __init__(self, names, recs, admin1, admin2, source: str) -> None:
+    def __init__(
+        self, names, recs, admin1, admin2, source: str, capitals: dict[str, int] | None = None
+    ) -> None:
         self._names: dict[str, int | tuple[int, ...]] = names
+        self._capitals: dict[str, int] = capitals or {}  # country code -> index of its capital's record
         self._recs: list[tuple] = recs  # (geonameid, name, cc, admin1code, lat, lon, population)
         self.admin1_names: dict[str, str] = admin1  # "CC.code" -> GeoNames admin1 name
         self._admin2: dict[int, str] = admin2
@@ -125,6 +128,11 @@ class Gazetteer:
                 if len(out) == limit:
                     break
         return out
+
+    def capital(self, country: str) -> GeoRecord | None:
+        """The capital city of a country ("the Somali capital" is Mogadishu), if GeoNames names one."""
+        i = self._capitals.get(country)
+        return None if i is None else self.record(i)
 
     def record(self, i: int) -> GeoRecord:
         gid, name, cc, code, lat, lon, pop = self._recs[i]
@@ -216,7 +224,9 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
                 if gc_was_on:
                     gc.enable()
             if data.get("stamp") == stamp:
-                return Gazetteer(data["names"], data["recs"], data["admin1"], data["admin2"], "cache")
+                return Gazetteer(
+                    data["names"], data["recs"], data["admin1"], data["admin2"], "cache", data["capitals"]
+                )
         except Exception:  # noqa: BLE001 - a broken cache is rebuilt
             pass
     t0 = time.perf_counter()
@@ -224,6 +234,7 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
     gc.disable()  # millions of small objects, no cycles: the collector only slows the build down
     try:
         names, recs = _build(path)
+        capitals = _capitals(path.parent / "countries.json", names, recs)
     finally:
         if gc_was_on:
             gc.enable()
@@ -235,14 +246,21 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
     if admin2_file.exists():
         with gzip.open(admin2_file, "rt", encoding="utf-8") as fh:
             admin2 = {int(k): v for k, v in json.load(fh).items()}
-    gaz = Gazetteer(names, recs, admin1, admin2, f"built in {time.perf_counter() - t0:.1f} s")
+    gaz = Gazetteer(names, recs, admin1, admin2, f"built in {time.perf_counter() - t0:.1f} s", capitals)
     if use_cache:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
                 pickle.dump(
-                    {"stamp": stamp, "names": names, "recs": recs, "admin1": admin1, "admin2": admin2},
+                    {
+                        "stamp": stamp,
+                        "names": names,
+                        "recs": recs,
+                        "admin1": admin1,
+                        "admin2": admin2,
+                        "capitals": capitals,
+                    },
                     fh,
                     protocol=pickle.HIGHEST_PROTOCOL,
                 )
@@ -303,6 +321,23 @@ def _build(path: Path) -> tuple[dict[str, int | tuple[int, ...]], list[tuple]]:
     del cities
     _FOLDED.clear()
     return {k: (v if isinstance(v, int) else tuple(v)) for k, v in names.items()}, recs
+
+
+def _capitals(countries_file: Path, names: dict, recs: list[tuple]) -> dict[str, int]:
+    """Country code -> the record of its capital (GeoNames' country list names it; the most
+    populous place so named in that country is it)."""
+    if not countries_file.exists():
+        return {}
+    with open(countries_file, encoding="utf-8") as fh:
+        countries = json.load(fh)
+    out: dict[str, int] = {}
+    for cc, info in countries.items():
+        hit = names.get(_key(info.get("capital") or ""))
+        ids = [hit] if isinstance(hit, int) else list(hit or ())
+        ids = [i for i in ids if recs[i][2] == cc]
+        if ids:
+            out[cc] = max(ids, key=lambda i: recs[i][6])
+    return out
 
 
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")

@@ -251,7 +251,10 @@ _STRONG_CUE = re.compile(
     r"\s+(?:the\s+)?(?:(?:nearby|neighbouring|neighboring|southern|northern|eastern|western|central)\s+)?$",
     re.I,
 )
-_ARTICLE_END = re.compile(r"\b(?:al|el|ad|ar|as|an|at|az|ash|adh|ath)[\s-]+$", re.I)
+# an Arabic article before a name ("in Al Bab", "in al-Bab", "ad-Dawr"), not the English "at", "as", "an"
+_ARTICLE_END = re.compile(
+    r"(?:\b(?:[Aa]l|[Ee]l)[\s-]+|\b(?:Ad|Ar|As|An|At|Az|Ash|Adh|Ath)\s+|\b(?:[Aa][dtnsrz]|[Aa]sh|[Aa]dh|[Aa]th)-)$"
+)
 _DATELINE = re.compile(r"(?:(?<=\n)|(?<=^))[A-Z][A-Z' -]{2,30}(?:,|\s+\(|\s+[-\u2014\u2013])")
 _LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
 _WEAK_CUE = re.compile(r"(\S*)\s+(?:from|to|into|towards?|between|(of))\s+(?:the\s+)?$", re.I)
@@ -380,6 +383,7 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
     chosen among same-named towns by the article's countries, then its admin1s, then population.
     Outside the article's countries (or when it names none) a town needs a place cue ("in", "near").
     """
+    matches = [m for m in matches if m.kind != "place" or not _in_personal_name(text, toks, m)]
     gaz = ix.gazetteer
     if gaz is None or not toks:
         return matches
@@ -453,6 +457,19 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
     if dropped:
         matches = [m for m in matches if m.kind != "place" or not any(a <= m.tok < b for a, b in dropped)]
     return sorted(matches + added, key=lambda m: (m.start, -m.ntok))
+
+
+def _in_personal_name(text: str, toks: list[Token], m: Match) -> bool:
+    """A known place's name inside a longer capitalised name ("spokesman Abdifatah Aden Hassan",
+    "police chief Leon Charles"): a person, not a place, unless the text says "in" before it."""
+    if m.tok == 0:
+        return False
+    prev, first = toks[m.tok - 1], toks[m.tok]
+    if not (prev.raw[:1].isupper() and text[prev.end : first.start] == " " and not prev.raw.isupper()):
+        return False
+    if prev.key in _NOT_GEO or _SENT_START.search(text[max(0, prev.start - 3) : prev.start]):
+        return False
+    return not _STRONG_CUE.search(text[max(0, prev.start - 30) : prev.start])
 
 
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").

@@ -70,8 +70,10 @@ class Group:
 
 
 def close(a: DateMention, b: DateMention) -> bool:
-    """Two date mentions that may name the same incident (ranges within 3 days)."""
-    return a.start_date - timedelta(days=3) <= b.end_date and b.start_date - timedelta(days=3) <= a.end_date
+    """Two date mentions that may name the same incident: days within 3 days of each other (a night
+    attack "on Friday" is "Saturday's" too); a week, month or year only when it holds the other."""
+    slack = timedelta(days=3) if a.precision == b.precision == "day" else timedelta(0)
+    return a.start_date - slack <= b.end_date and b.start_date - slack <= a.end_date
 
 
 def group_sentences(items: list[tuple[Sentence, str, DateMention | None]]) -> list[Group]:

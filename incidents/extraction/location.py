@@ -1,0 +1,188 @@
+"""Where one incident happened, among the places its article names.
+
+A news story names many places: where the event was ("in the town of Palma"), where the
+reporter filed from (the dateline), where the wounded were taken, where a minister spoke. The
+event's place is the one the report's own sentences give as where, the lead's first; the most
+precise there. Without one, the title, "the Somali capital", and the dateline city (a weak
+hint, right when nothing else is named) are tried in turn. A province named like its capital
+city ("Kabul", "Kandahar") with no "province" after it is the city, which has coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from .knowledge import Indexed, Match
+from .places import (
+    _CAP,
+    Where,
+    admin1_lookup,
+    best_place,
+    from_patterns,
+    geo_entry,
+    geo_lookup,
+    locative,
+    place_precision,
+)
+from .text import Sentence, name_keys, tokens
+from .types import CountryEntry, PlaceEntry
+
+_RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
+_REGION_WORD = re.compile(
+    r"\s*(?:province|governorate|state|region|oblast|department|district|county|prefecture|division|"
+    r"territory|municipality|valley)\b",
+    re.I,
+)
+# "the Somali capital", "Somalia's capital", "the capital of Afghanistan"; not "the capital, Kabul"
+_CAPITAL = re.compile(
+    r"\b(?:the\s+(?P<dem>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)\s+capital"
+    r"|(?P<owner>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)['\u2019]s?\s+capital"
+    r"|the\s+capital\s+of\s+(?P<of>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?))\b(?![,\s]+[A-Z])"
+)
+# "the El Arenal neighbourhood of Irapuato", "Kuz Kunar district of eastern Nangarhar province"
+_SUBPLACE = re.compile(
+    rf"(?P<x>{_CAP})\s+(?:neighbou?rhood|district|area|suburb|quarter|township|village|sub-?district)\s+"
+    rf"(?:of|in)\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western|"
+    rf"north-?eastern|north-?western|south-?eastern|south-?western)\s+)?(?P<y>{_CAP})"
+    rf"(?P<kind>\s+(?:province|state|region|governorate|county|city|town))?"
+)
+
+
+@dataclass
+class Hints:
+    """What the article says about place outside the incident's own sentences."""
+
+    title: list[Match] = field(default_factory=list)  # places in the title (offsets into the title)
+    dateline: list[PlaceEntry] = field(default_factory=list)  # the dateline's city, as known places
+    dateline_span: tuple[int, int] = (-1, -1)
+
+
+def incident_place(
+    ix: Indexed,
+    text: str,
+    sents: list[Sentence],
+    lead: Sentence,
+    matches: list[Match],
+    country: str,
+    prefer: list[str],
+    block_span: tuple[int, int],
+    hints: Hints,
+) -> Where:
+    """The incident's place (see module docstring)."""
+    ordered = [lead] + [s for s in sents if s is not lead]
+    for s in ordered:
+        w = from_patterns(ix, s.text, s.start, prefer) or _subplace(ix, text, s, prefer)
+        if w and w.location:
+            return w
+    wanted = [country] if country else prefer
+    starts = [m.start for m in matches]
+    group = [m for s in ordered for m in _places_in(matches, starts, s.start, s.end, wanted)]
+    for s in ordered:
+        here = [m for m in group if s.start <= m.start < s.end and locative(text, m.start, m.end)]
+        if here:
+            return _where_of(ix, text, min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)))
+        w = _capital(ix, s, wanted)
+        if w is not None:
+            return w
+    if group:
+        return _where_of(ix, text, min(group, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)))
+    title = [m for m in hints.title if m.kind == "place" and (not wanted or m.entry.country in wanted)]
+    if title:
+        best = min(title, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start))
+        w = _where_of(ix, "", best)
+        w.start = w.end = -1  # the title is not part of the text: no evidence span
+        return w
+    for p in hints.dateline:
+        if not wanted or p.country in wanted:
+            a, b = hints.dateline_span
+            return Where(p.country, p.admin1, p.admin2, p.name, p, "exact", a, b)
+    bp = best_place(_places_in(matches, starts, block_span[0], block_span[1], wanted), wanted)
+    if bp is not None:
+        return _where_of(ix, text, bp)
+    return Where(country, precision="country")
+
+
+def _places_in(matches: list[Match], starts: list[int], a: int, b: int, wanted: list[str]) -> list[Match]:
+    i = bisect_left(starts, a)
+    out = []
+    while i < len(matches) and matches[i].start < b:
+        m = matches[i]
+        if m.kind == "place" and (not wanted or m.entry.country in wanted):
+            out.append(m)
+        i += 1
+    return out
+
+
+def _where_of(ix: Indexed, text: str, m: Match) -> Where:
+    """A Where for a place match; a province named without "province" is its capital city."""
+    p = m.entry
+    if p.kind in ("admin1", "admin2") and not _REGION_WORD.match(text, m.end):
+        city = geo_lookup(ix, p.name, p.country, p.admin1 or p.name)
+        if city is not None and (p.kind == "admin1" or _same_name(city, p)):
+            return Where(city.country, p.admin1 or p.name, city.admin2, p.name, city, "exact", m.start, m.end)
+    return Where(p.country, p.admin1, p.admin2, p.name, p, place_precision(text, m.start, p), m.start, m.end)
+
+
+def _same_name(city: PlaceEntry, p: PlaceEntry) -> bool:
+    return name_keys(city.name) == name_keys(p.name) or any(
+        name_keys(a) == name_keys(p.name) for a in city.aliases
+    )
+
+
+def _subplace(ix: Indexed, text: str, s: Sentence, prefer: list[str]) -> Where | None:
+    """ "X district of Y province": Y gives the admin1; "X neighbourhood of Y": Y is the town."""
+    for m in _SUBPLACE.finditer(s.text):
+        x, y = m.group("x"), m.group("y")
+        a, b = s.start + m.start("x"), s.start + m.end("x")
+        kind = (m.group("kind") or "").strip().lower()
+        if kind not in ("city", "town"):
+            adm = admin1_lookup(ix, y, prefer)
+            if adm is not None:
+                geo = geo_lookup(ix, x, adm.country, adm.admin1 or adm.name)
+                w = Where(
+                    adm.country, adm.admin1 or adm.name, geo.admin2 if geo else "", x, geo, "exact", a, b
+                )
+                return w
+        for cc in prefer:
+            town = geo_lookup(ix, y, cc)
+            if town is not None:
+                inner = geo_lookup(ix, x, cc, town.admin1)
+                place = inner or town
+                ya, yb = s.start + m.start("y"), s.start + m.end("y")
+                span = (a, b) if inner else (ya, yb)
+                return Where(cc, place.admin1, place.admin2, place.name, place, "exact", *span)
+    return None
+
+
+def _capital(ix: Indexed, s: Sentence, wanted: list[str]) -> Where | None:
+    """ "The Somali capital", "Afghanistan's capital": the country's capital city."""
+    if ix.gazetteer is None:
+        return None
+    for m in _CAPITAL.finditer(s.text):
+        name = m.group("dem") or m.group("owner") or m.group("of")
+        cc = _country_of(ix, name)
+        if cc is None or (wanted and cc.code not in wanted):
+            continue
+        rec = ix.gazetteer.capital(cc.code)
+        if rec is None:
+            continue
+        city = geo_entry(ix, rec)
+        return Where(
+            cc.code,
+            city.admin1,
+            city.admin2,
+            city.name,
+            city,
+            "exact",
+            s.start + m.start(),
+            s.start + m.end(),
+        )
+    return None
+
+
+def _country_of(ix: Indexed, name: str) -> CountryEntry | None:
+    for mm in ix.index.find(tokens(name), frozenset({"country", "demonym"})):
+        return mm.entry
+    return None
