@@ -1,8 +1,11 @@
 """Who acted and who was acted upon.
 
-Named actors come from the knowledge; generic ones ("Iraqi soldiers", "police",
-"villagers", "gunmen") are named by rule after the country, ACLED style. Roles
-come from simple syntax: "by X", "X attacked", "X were killed".
+Named actors come from the knowledge; generic ones ("Iraqi soldiers", "police", "villagers",
+"gunmen") are named by rule after the country, ACLED style. Roles come from the sentence, not
+from the nearest name: "X attacked", "by X", "blamed on X" make an actor; "X were killed",
+"attack on X" a target; "police said" is a source, not a party; a group that "denied
+involvement" is neither; "a Russian air strike" was carried out by Russia's forces; the thing
+attacked ("a maternity ward", "an army base") says whose side the victims were on.
 """
 
 from __future__ import annotations
@@ -12,14 +15,40 @@ from dataclasses import dataclass
 
 from .types import ActorEntry, CountryEntry
 
-MILITARY = r"(?:regime|government|pro-government|state|loyalist|army|military|armed)\s+forces|soldiers?|troops|army|military|armed\s+forces|servicem[ae]n|paratroopers|marines|navy|air\s+force|border\s+guards?|national\s+guard|security\s+forces|forces"  # noqa: E501
-POLICE = r"police(?:m[ae]n|\s+officers?|\s+forces?|\s+personnel|\s+station|\s+checkpoint|\s+post)?|officers|cops|gendarmes?|gendarmerie|constables?|policewom[ae]n"  # noqa: E501
-CIVILIANS = r"civilians?|villagers?|residents?|people|person|man|woman|men|women|child(?:ren)?|boys?|girls?|worshippers|farmers?|students?|teachers?|journalists?|drivers?|shopkeepers?|passengers?|pilgrims|tourists?|family|families|traders?|merchants?|wom[ae]n|minors?|victims?|citizens|shepherds?|doctors?|nurses?|lawyers?|activists?|leaders?|members?\s+of\s+the\s+public"  # noqa: E501
+MILITARY = (
+    r"(?:regime|government|pro-government|state|loyalist|army|military|armed|junta|security)\s+forces|"
+    r"soldiers?|troops|army|military|armed\s+forces|servicem[ae]n|paratroopers|marines|navy|air\s+force|"
+    r"border\s+guards?|national\s+guard|forces|junta(?:\s+troops)?|regime\s+(?:troops|artillery|warplanes|"
+    r"aircraft|jets|helicopters)|warplanes|fighter\s+jets|military\s+helicopters"
+)
+POLICE = (
+    r"police(?:m[ae]n|\s+officers?|\s+forces?|\s+personnel|\s+station|\s+checkpoint|\s+post|\s+academy|"
+    r"\s+cadets?|\s+officials?)?|officers|cops|gendarmes?|gendarmerie|constables?|policewom[ae]n|rangers"
+)
+GOVERNMENT = (
+    r"president|prime\s+minister|(?:deputy\s+)?ministers?|governors?|mayors?|lawmakers?|legislators?|MPs?|"
+    r"members?\s+of\s+parliament|senators?|government\s+(?:officials?|convoy|delegation|ministers)|cabinet"
+)
+CIVILIANS = (
+    r"civilians?|villagers?|residents?|people|person|man|woman|men|women|child(?:ren)?|boys?|girls?|babies|"
+    r"infants|newborns|worshippers|worshipers|mourners|farmers?|farm\s+workers|workers|labou?rers|students?|"
+    r"schoolchildren|schoolboys|schoolgirls|pupils|teachers?|journalists?|reporters?|correspondents?|drivers?|"
+    r"shopkeepers?|shoppers|vendors|passengers?|commuters|pilgrims|tourists?|guests|patients|family|families|"
+    r"traders?|merchants?|minors?|victims?|citizens|shepherds?|herders|fishermen|miners|doctors?|nurses?|"
+    r"midwi(?:fe|ves)|aid\s+workers|staff|lawyers?|activists?|cadets|prisoners|inmates|displaced\s+people|"
+    r"refugees|members?\s+of\s+the\s+public"
+)
 PROTESTERS = r"protesters?|protestors?|demonstrators?|marchers"
 RIOTERS = r"rioters?|mobs?|crowd"
-UNIDENTIFIED = r"gunm[ae]n|assailants?|attackers?|militants?|unidentified\s+(?:armed\s+)?(?:men|group|persons?|individuals?)|unknown\s+(?:armed\s+)?(?:men|assailants|attackers|persons?|gunmen)|armed\s+men|insurgents?|terrorists?|bandits?|hitmen|extremists?|jihadists?|rebels?|separatists?"  # noqa: E501
+UNIDENTIFIED = (
+    r"gunm[ae]n|assailants?|attackers?|militants?|unidentified\s+(?:armed\s+)?(?:men|group|persons?|people|"
+    r"individuals?)|unknown\s+(?:armed\s+)?(?:men|assailants|attackers|persons?|gunmen)|armed\s+men|"
+    r"insurgents?|terrorists?|bandits?|hitmen|extremists?|jihadists?|rebels?|separatists?|bombers?|"
+    r"suicide\s+bombers?|shooters?|kidnappers|abductors"
+)
 
 GENERIC = [
+    ("government", re.compile(rf"\b(?:{GOVERNMENT})\b(?!\s+(?:said|says|told))", re.I)),
     ("police", re.compile(rf"\b(?:{POLICE})\b", re.I)),
     ("military", re.compile(rf"\b(?:{MILITARY})\b", re.I)),
     ("protesters", re.compile(rf"\b(?:{PROTESTERS})\b", re.I)),
@@ -27,44 +56,85 @@ GENERIC = [
     ("unidentified", re.compile(rf"\b(?:{UNIDENTIFIED})\b", re.I)),
     ("civilians", re.compile(rf"\b(?:{CIVILIANS})\b(?!['\u2019]s)", re.I)),
 ]
+_VIOLENT_VERB = (
+    r"attack|kill|raid|storm|fire|fired|open|launch|ambush|abduct|kidnap|claim|carr|detonat|shell|struck|"
+    r"strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|"
+    r"threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|"
+    r"used|hurl|beat|tortur|loot|burst|blew|ram|overran|hit|massacr|slaughter"
+)
 AGENT_AFTER = re.compile(
-    r"^[\s,]*(?:\w+\s+){0,2}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)?(?:attack|kill|raid|storm|fire|fired|open|launch|ambush|abduct|kidnap|claim|carr|detonat|shell|struck|strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|used|hurl|beat|tortur|loot)",
+    r"[\s,]*(?:[\w'-]+\s+){0,2}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
+    rf"(?:{_VIOLENT_VERB})",
     re.I,
 )
 AGENT_BEFORE = re.compile(
-    r"(?:\bby|\bfrom|suspected|blamed\s+on|claimed\s+by|carried\s+out\s+by)\s+(?:the\s+|an?\s+|some\s+|suspected\s+|alleged\s+|unidentified\s+|unknown\s+)*(?:\w+\s+){0,2}$",
+    r"(?:\bby|\bfrom|\bsuspected|\bblamed\s+on|\bclaimed\s+by|\bcarried\s+out\s+by|\baccused)\s+"
+    r"(?:(?:the|an?|some|suspected|alleged|unidentified|unknown)\s+)*(?:[\w'-]+\s+){0,2}$",
     re.I,
 )
+_HARMED = (
+    r"killed|injured|wounded|abducted|kidnapped|attacked|shot|targeted|hurt|beheaded|executed|taken|"
+    r"arrested|detained|dispersed|martyred|murdered|slain|hit|struck|ambushed|massacred"
+)
 PATIENT_AFTER = re.compile(
-    r"^[\s,]*(?:\w+\s+){0,3}?(?:were|was|are|is|have\s+been|has\s+been|had\s+been)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|abducted|kidnapped|attacked|shot|targeted|hurt|beheaded|executed|taken|arrested|detained|dispersed)",
+    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:were|was|are|is|have\s+been|has\s+been|had\s+been|being)\s+(?:\w+ly\s+)?"
+    rf"(?:{_HARMED})",
     re.I,
 )
 PATIENT_BEFORE = re.compile(
-    r"(?:attacked|killed|killing|targeted|targeting|against|on|ambushed|abducted|kidnapped|shot|injuring|wounding|stormed|raided|at|wounded|injured|dispersed|arrested|detained)\s+(?:the\s+|an?\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:\w+\s+){0,2}$",
+    r"(?:attacked|killed|killing|targeted|targeting|against|on|ambushed|abducted|kidnapped|shot|injuring|"
+    r"wounding|stormed|raided|at|wounded|injured|dispersed|arrested|detained|hit|struck|massacred|among)\s+"
+    r"(?:the\s+|an?\s+|two\s+|three\s+|several\s+|\d+\s+|at\s+least\s+\d+\s+|dozens\s+of\s+)?(?:[\w'-]+\s+){0,2}$",
     re.I,
 )
+# "police said", "a police spokesman told reporters", "according to the army": cited, not involved
+SOURCE_AFTER = re.compile(
+    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:said|say|says|told|reported|stated|confirmed|added|announced|"
+    r"spokes(?:man|woman|person)|statement)\b",
+    re.I,
+)
+SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
+# "the Taliban denied involvement", "gunmen disguised as police": not who did it
+DENIED_AFTER = re.compile(
+    r"\s*(?:,\s*)?(?:has\s+|have\s+|had\s+|quickly\s+|later\s+)?(?:denied|rejected|disowned|distanced|"
+    r"condemned|dismissed)\b",
+    re.I,
+)
+DISGUISE_BEFORE = re.compile(r"\b(?:disguised|dressed|posing|masquerading)\s+as\s+(?:the\s+|an?\s+)?$", re.I)
 NO_CLAIM = re.compile(
-    r"no\s+(?:group|one|organi[sz]ation)\s+(?:has\s+|had\s+)?claimed|not\s+claimed|unclaimed|unidentified|unknown\s+(?:gunmen|assailants|attackers|perpetrators)",
+    r"no\s+(?:group|one|organi[sz]ation)\s+(?:has\s+|had\s+)?claimed|not\s+claimed|unclaimed|unidentified|"
+    r"unknown\s+(?:gunmen|assailants|attackers|perpetrators)",
     re.I,
 )
 
-
-_GROUP = r"[A-Z][\w'\u2019-]*(?:\s+(?:al|al-|of|the|for|and|in|e|i|ul|-)?\s*[A-Z][\w'\u2019-]*){0,6}"
+# A capitalised name of up to seven words, joined by single spaces or a particle.
+_GROUP = (
+    r"[A-Z][\w'\u2019-]*(?:[ \t](?:(?:al|of|the|for|and|in|e|i|ul)[ \t])?[A-Z][\w'\u2019-]*|"
+    r"[ \t]al-[A-Z][\w'\u2019-]*){0,6}"
+)
 CLAIMING = re.compile(
     rf"(?<![\w-])(?:the\s+)?(?P<name>{_GROUP})(?:\s*\([A-Z][\w-]{{1,8}}\))?\s+(?:has\s+|have\s+|had\s+|later\s+)?"
-    r"claimed\s+(?:responsibility|the\s+attack)"
-    rf"|(?:attributed|blamed)\s+(?:the\s+(?:attack|incident|bombing|blast)\s+)?(?:on|to)\s+(?:the\s+)?(?P<name2>{_GROUP})"
+    r"claimed\s+(?:responsibility|the\s+attack|the\s+bombing|the\s+assault|the\s+killing)"
+    rf"|(?:attributed|blamed)\s+(?:the\s+(?:attack|incident|bombing|blast|assault|killing)\s+)?(?:on|to)\s+"
+    rf"(?:the\s+)?(?P<name2>{_GROUP})"
 )
 _NOT_GROUP = re.compile(
     r"^(?:No|Nobody|None|Police|Officials?|Authorities|Sources|He|She|It|They|This|That)\b"
 )
 # "Afghan forces repelled a Taliban attack", "repulsed their attack": the attacker is actor 1
 REPELLED = re.compile(
-    r"\b(?:repelled|repulsed|thwarted|foiled|fended\s+off|beat\s+back|pushed\s+back)\s+(?:an?|the|their|its)?\s*"
+    r"\b(?:repelled|repulsed|thwarted|foiled|fended\s+off|beat\s+back|pushed\s+back)\s+(?:(?:an?|the|their|its)\s+)?"
     r"(?P<inner>(?:[\w'\u2019-]+\s+){0,4}?)(?:attacks?|assaults?|offensive|raids?|infiltration|advance)",
     re.I,
 )
-
+# "a Russian air strike", "Israeli warplanes", "a U.S. drone strike": a state's forces acted
+_STATE_WEAPON = re.compile(
+    r"[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
+    r"airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|missiles?|rocket\s+"
+    r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|warplanes|fighter\s+jets|jets|"
+    r"aircraft|helicopters|drones?|strikes?|raids?|tank\s+shells?|mortar\s+fire)\b",
+    re.I,
+)
 
 # "Fulani militias", "suspected Fulani herdsmen": ACLED names these "<group> Ethnic Militia (<country>)"
 ETHNIC_MILITIA = re.compile(
@@ -75,6 +145,31 @@ _NOT_ETHNIC = re.compile(
     r"Shiite|The|Some|Suspected|Alleged|Unknown|Popular|Civil|Self)$"
 )
 
+# What was attacked says whose side the victims were on: "an attack on a maternity ward" hit
+# civilians, "an attack on an army base" the military.
+_ATTACK_WORD = (
+    r"(?:attack(?:ed|s|ing)?|assault(?:ed)?|raid(?:ed)?|stormed|targeted|targeting|hit|struck|bomb(?:ed|ing|ings)?|"
+    r"blasts?|explosions?|strikes?|shell(?:ed|ing)|opened\s+fire|fired|ambush(?:ed)?|burst|rammed)"
+)
+_CIVIL_PLACE = (
+    r"hospital|maternity|ward|clinic|school|university|college|institute|market|bazaar|mosque|church|cathedral|"
+    r"temple|shrine|synagogue|wedding|funeral|bus|minibus|train|railway|station|airport|hotel|restaurant|"
+    r"caf[eé]|rehab\w*|cent(?:er|re)|village|homes?|houses?|camp\s+for|displaced|refugee|farms?|fields|shops?|"
+    r"stadium|concert|festival|plaza|square|park|theat(?:er|re)|prison|jail|detention|crowds?|gathering|"
+    r"neighbou?rhood|residential|apartment|building|office|factory|vehicle|car"
+)
+_ARMED_PLACE = (
+    r"base|barracks|checkpoint|outpost|post|convoy|patrol|garrison|positions?|brigade|battalion|"
+    r"(?:army|military)\s+camp|camp|headquarters|police\s+station|police\s+academy|academy|fort"
+)
+_TARGET_OBJECT = re.compile(
+    rf"\b{_ATTACK_WORD}\s+(?:on|at|in|near|against|inside|outside|into|through)?\s*"
+    rf"(?:(?:a|an|the|its|their|his|her)\s+)?(?:[\w'\u2019-]+\s+){{0,4}}?"
+    rf"(?P<obj>(?P<armed>{_ARMED_PLACE})|(?P<civil>{_CIVIL_PLACE}))\b",
+    re.I,
+)
+_POLICE_OBJECT = re.compile(r"\bpolice\b", re.I)
+
 
 @dataclass
 class ActorMention:
@@ -84,11 +179,13 @@ class ActorMention:
     start: int
     end: int
     text: str
-    kind: str  # "named", "police", "military", "civilians", "protesters", "rioters", "unidentified"
+    # "named", "police", "military", "government", "civilians", "protesters", "rioters", "unidentified"
+    kind: str
     agent: bool = False
     patient: bool = False
     claimed: bool = False
     source: bool = False  # "police said": cited, not involved
+    denied: bool = False  # "the Taliban denied involvement", "gunmen disguised as police"
     key: str = ""
 
 
@@ -98,6 +195,7 @@ def generic_name(kind: str, country: CountryEntry | None) -> tuple[str, str]:
     names = {
         "police": (f"Police Forces of {cn}" if cn else "Police Forces", "state_forces"),
         "military": (f"Military Forces of {cn}" if cn else "Military Forces", "state_forces"),
+        "government": (f"Government of {cn}" if cn else "Government", "state_forces"),
         "civilians": (f"Civilians ({cn})" if cn else "Civilians", "civilians"),
         "protesters": (f"Protesters ({cn})" if cn else "Protesters", "protesters"),
         "rioters": (f"Rioters ({cn})" if cn else "Rioters", "rioters"),
@@ -117,84 +215,106 @@ def find_actors(
     country: CountryEntry | None,
     countries: dict[str, CountryEntry],
 ) -> list[ActorMention]:
-    """Actor mentions in one incident's text, with agent/patient roles guessed from the words around them."""
+    """Actor mentions in one incident's text, with agent/patient roles guessed from the words around them.
+
+    `demonyms` are the country names and demonyms in the text ("Iraqi", "U.S."): the nationality
+    of the forces named after them.
+    """
     out: list[ActorMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # characters already part of a mention
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a - offset : b - offset])
+
+    def take(m: ActorMention) -> None:
+        out.append(m)
+        taken[m.start - offset : m.end - offset] = b"\x01" * (m.end - m.start)
+
     for a, b, e in named:
-        out.append(
+        take(
             ActorMention(
                 e.name, e.actor_type, e.country, a, b, text[a - offset : b - offset], "named", key=e.key
             )
         )
-        taken.append((a, b))
+    _state_weapons(text, offset, demonyms, free, take)
     for kind, rx in GENERIC:
         for m in rx.finditer(text):
             a, b = offset + m.start(), offset + m.end()
-            if any(x < b and a < y for x, y in taken):
+            if not free(a, b):
                 continue
             if kind == "military" and m.group().lower() == "forces" and not _demonym_before(a, demonyms):
                 continue  # "forces" alone is too vague unless qualified by a country ("Iraqi forces")
             c = _demonym_before(a, demonyms) or country
+            kind2 = kind
             if (
                 kind == "military"
                 and re.match(r"security\s+forces", m.group(), re.I)
-                and _near(text, m.start(), r"police")
+                and _near(text, m.start(), "police")
             ):
                 kind2 = "police"
-            else:
-                kind2 = kind
             name, atype = generic_name(kind2, c)
-            taken.append((a, b))
-            out.append(ActorMention(name, atype, c.code if c else "", a, b, m.group(), kind2))
+            take(ActorMention(name, atype, c.code if c else "", a, b, m.group(), kind2))
+    _ethnic_militias(text, offset, country, countries, free, take)
+    _claims(text, offset, country, out, take)
+    for am in out:
+        _roles(am, text, offset)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _state_weapons(text, offset, demonyms, free, take) -> None:
+    """ "A Russian air strike", "Israeli warplanes": the forces of that country, as the actor."""
+    for a, b, c in demonyms:
+        m = _STATE_WEAPON.match(text, b - offset)
+        if m and free(a, b):
+            name, atype = generic_name("military", c)
+            take(
+                ActorMention(name, atype, c.code, a, b, text[a - offset : b - offset], "military", agent=True)
+            )
+
+
+def _ethnic_militias(text, offset, country, countries, free, take) -> None:
     for m in ETHNIC_MILITIA.finditer(text):
         a, b = offset + m.start(), offset + m.end()
         group = m.group("group")
-        if _NOT_ETHNIC.match(group) or any(x < b and a < y for x, y in taken):
+        if _NOT_ETHNIC.match(group) or not free(a, b):
             continue
         if any(group.lower() in (d.lower() for d in c.demonyms) for c in countries.values()):
             continue  # "Iraqi militias" are not an ethnic group
         cn = f" ({country.name})" if country else ""
-        out.append(
-            ActorMention(
-                f"{group} Ethnic Militia{cn}",
-                "identity_militia",
-                country.code if country else "",
-                a,
-                b,
-                m.group(),
-                "named",
-            )
-        )
-        taken.append((a, b))
+        code = country.code if country else ""
+        take(ActorMention(f"{group} Ethnic Militia{cn}", "identity_militia", code, a, b, m.group(), "named"))
+
+
+def _claims(text, offset, country, out, take) -> None:
+    """A group that claimed the attack, or was blamed for it, is its perpetrator."""
     for m in CLAIMING.finditer(text):
         group = "name" if m.group("name") else "name2"
         name = m.group(group)
         a, b = offset + m.start(group), offset + m.end(group)
-        known = [x for x in out if x.kind == "named" and x.start < b and a < x.end]
+        known = [x for x in out if x.kind in ("named", "unidentified") and x.start < b and a < x.end]
         if known:
             for x in known:
                 x.claimed = True
         elif not _NOT_GROUP.match(name) and len(name) > 3:
-            out.append(
-                ActorMention(
-                    name, "rebel_group", country.code if country else "", a, b, name, "named", claimed=True
-                )
-            )
-            taken.append((a, b))
-    for am in out:
-        s, e = am.start - offset, am.end - offset
-        before, after = text[max(0, s - 60) : s], text[e : e + 60]
-        am.agent = bool(AGENT_AFTER.match(after) or AGENT_BEFORE.search(before))
-        am.patient = bool(PATIENT_AFTER.match(after) or PATIENT_BEFORE.search(before))
-        am.source = bool(
-            re.match(r"^\s*(?:\w+\s+)?(?:said|say|says|told|reported|stated|confirmed)\b", after)
-        )
-        am.claimed = am.claimed or bool(re.search(r"claim|blam|responsib", before[-25:] + after[:40], re.I))
-        if am.agent and am.patient:
-            am.agent = bool(AGENT_BEFORE.search(before)) or not PATIENT_AFTER.match(after)
-            am.patient = not am.agent
-    out.sort(key=lambda m: m.start)
-    return out
+            code = country.code if country else ""
+            take(ActorMention(name, "rebel_group", code, a, b, name, "named", claimed=True))
+
+
+def _roles(am: ActorMention, text: str, offset: int) -> None:
+    """Agent, patient, source, claimed and denied, from the words around one mention."""
+    s, e = am.start - offset, am.end - offset
+    before = text[max(0, s - 60) : s]
+    am.agent = am.agent or bool(AGENT_AFTER.match(text, e, e + 60) or AGENT_BEFORE.search(before))
+    am.patient = bool(PATIENT_AFTER.match(text, e, e + 60) or PATIENT_BEFORE.search(before))
+    am.source = bool(SOURCE_AFTER.match(text, e, e + 60) and not AGENT_AFTER.match(text, e, e + 30)) or bool(
+        SOURCE_BEFORE.search(before)
+    )
+    am.claimed = am.claimed or bool(re.search(r"claim|blam|responsib", before[-25:] + text[e : e + 40], re.I))
+    am.denied = bool(DENIED_AFTER.match(text, e, e + 40) or DISGUISE_BEFORE.search(before))
+    if am.agent and am.patient:
+        am.agent = bool(AGENT_BEFORE.search(before)) or not PATIENT_AFTER.match(text, e, e + 60)
+        am.patient = not am.agent
 
 
 _BETWEEN = re.compile(r"\bbetween\s+", re.I)
@@ -228,10 +348,9 @@ def _repelled(
     )
     inner_a, inner_b = offset + m.start("inner"), offset + m.end("inner")
     attacker = next((x for x in mentions if inner_a <= x.start < inner_b and x is not defender), None)
-    if attacker is None and re.match(r"their|its", text[m.start() :].split(None, 1)[1], re.I):
+    if attacker is None and re.match(r"\s*\S+\s+(?:their|its)\b", text[m.start() : m.start() + 40], re.I):
         attacker = next(
-            (x for x in mentions if x is not defender and x.kind not in ("civilians",) and x.start < verb),
-            None,
+            (x for x in mentions if x is not defender and x.kind != "civilians" and x.start < verb), None
         )
     if defender is None or attacker is None or attacker.name == defender.name:
         return None
@@ -261,62 +380,117 @@ def is_armed(m: ActorMention) -> bool:
     )
 
 
+def target_hint(lead: str) -> str:
+    """ "civilians", "police" or "military" when the lead says what was attacked, else ""."""
+    for m in _TARGET_OBJECT.finditer(lead):
+        if m.group("civil"):
+            return "civilians"
+        obj = m.group("obj").lower()
+        if "police" in obj or _POLICE_OBJECT.search(lead[max(0, m.start("obj") - 20) : m.start("obj")]):
+            return "police"
+        return "military"
+    return ""
+
+
 def assign_roles(
-    mentions: list[ActorMention], family: str, country: CountryEntry | None, text: str, offset: int = 0
+    mentions: list[ActorMention],
+    family: str,
+    country: CountryEntry | None,
+    text: str,
+    offset: int = 0,
+    lead_end: int | None = None,
 ) -> tuple[ActorMention | None, ActorMention | None]:
-    """(perpetrator, target) for an incident of the given cue family; `text` starts at `offset`."""
+    """(perpetrator, target) for an incident of the given cue family; `text` starts at `offset` and
+    its lead sentence ends at `lead_end`."""
+    code = country.code if country else ""
     if family in ("protest",):
         prot = next((m for m in mentions if m.kind == "protesters"), None)
         if not prot:
             name, t = generic_name("protesters", country)
-            prot = ActorMention(name, t, country.code if country else "", -1, -1, "", "protesters")
-        target = next((m for m in mentions if m.kind in ("police", "military")), None)
+            prot = ActorMention(name, t, code, -1, -1, "", "protesters")
+        target = next((m for m in mentions if m.kind in ("police", "military") and not m.source), None)
         return prot, target
     if family in ("riot", "mob"):
-        name, t = generic_name("rioters", country)
-        riot = next((m for m in mentions if m.kind == "rioters"), None) or ActorMention(
-            name, t, country.code if country else "", -1, -1, "", "rioters"
-        )
-        riot.name, riot.actor_type = name, t
-        target = next((m for m in mentions if m.kind in ("police", "military")), None)
-        if not target:
-            target = next((m for m in mentions if m.kind in ("civilians", "named") and not m.agent), None)
-        if not target:
-            cname, ct = generic_name("civilians", country)
-            target = ActorMention(cname, ct, country.code if country else "", -1, -1, "", "civilians")
-        return riot, target
-    candidates = [m for m in mentions if m.kind not in ("protesters",)]
-    repelled = _repelled(candidates, text, offset)
+        return _riot_roles(mentions, country)
+    parties = [m for m in mentions if m.kind != "protesters" and not m.source and not m.denied]
+    repelled = _repelled(parties, text, offset)
     if repelled:
         return repelled
     if family in ("clash", "territory", "shell", "air"):
-        pair = _between(candidates, text, offset)
+        pair = _between(parties, text, offset)
         if pair:
             return pair
-    claimed = [m for m in candidates if m.kind == "named" and m.claimed and not NO_CLAIM.search(m.text)]
-    # a group that claimed the attack is its perpetrator, whoever the sentence makes the subject
-    perp = claimed[0] if claimed else next((m for m in candidates if m.agent and m.kind != "civilians"), None)
-    if perp is None:
-        perp = next(
-            (m for m in candidates if m.kind == "named" and m.actor_type != "state_forces" and not m.patient),
-            None,
-        )
-    if perp is None:
-        perp = next((m for m in candidates if m.kind == "unidentified"), None)
-
-    def other(m: ActorMention) -> bool:
-        return m is not perp and (perp is None or m.name != perp.name) and not m.source
-
-    armed = ("military", "police", "named")
-    target = next((m for m in candidates if m.patient and m.kind in armed and other(m)), None)
-    if target is None:
-        target = next((m for m in candidates if m.kind in armed and not m.agent and other(m)), None)
-    if target is None:
-        target = next((m for m in candidates if m.patient and other(m)), None)
-    if target is None:
-        target = next((m for m in candidates if m.kind == "civilians" and other(m)), None)
+    perp = _perpetrator(parties)
+    lead_end = offset + len(text) if lead_end is None else lead_end
+    target = _target(parties, perp, country, text[: lead_end - offset], lead_end, family)
     if perp is not None and perp.kind == "civilians":
         perp = None
     if family == "arrest" and perp is None:
-        perp = next((m for m in candidates if m.kind in ("police", "military")), None)
+        perp = next((m for m in parties if m.kind in ("police", "military")), None)
     return perp, target
+
+
+def _riot_roles(
+    mentions: list[ActorMention], country: CountryEntry | None
+) -> tuple[ActorMention, ActorMention]:
+    code = country.code if country else ""
+    name, t = generic_name("rioters", country)
+    riot = next((m for m in mentions if m.kind == "rioters"), None) or ActorMention(
+        name, t, code, -1, -1, "", "rioters"
+    )
+    riot.name, riot.actor_type = name, t
+    target = next((m for m in mentions if m.kind in ("police", "military") and not m.source), None)
+    if not target:
+        target = next((m for m in mentions if m.kind in ("civilians", "named") and not m.agent), None)
+    if not target:
+        cname, ct = generic_name("civilians", country)
+        target = ActorMention(cname, ct, code, -1, -1, "", "civilians")
+    return riot, target
+
+
+def _perpetrator(parties: list[ActorMention]) -> ActorMention | None:
+    """A group that claimed it, else who the sentences make act, else a named armed group."""
+    claimed = [m for m in parties if m.kind == "named" and m.claimed and not NO_CLAIM.search(m.text)]
+    if claimed:
+        return claimed[0]
+    perp = next((m for m in parties if m.agent and m.kind not in ("civilians", "government")), None)
+    if perp is None:
+        perp = next(
+            (m for m in parties if m.kind == "named" and m.actor_type != "state_forces" and not m.patient),
+            None,
+        )
+    if perp is None:
+        perp = next((m for m in parties if m.kind == "unidentified" and not m.patient), None)
+    return perp
+
+
+def _target(
+    parties: list[ActorMention],
+    perp: ActorMention | None,
+    country: CountryEntry | None,
+    lead: str,
+    lead_end: int,
+    family: str,
+) -> ActorMention | None:
+    """Who was harmed: the lead's victims first, then what the lead says was attacked, then victims
+    elsewhere; armed men who are neither acting nor harmed are a target only in a fight."""
+    cands = [m for m in parties if m is not perp and (perp is None or m.name != perp.name)]
+    patients = [m for m in cands if m.patient]
+    lead_patients = [m for m in patients if m.start < lead_end]
+    if lead_patients:
+        return lead_patients[0]
+    hint = target_hint(lead)
+    if hint:
+        kinds = ("civilians", "government") if hint == "civilians" else (hint,)
+        hit = next((m for m in cands if m.kind in kinds and not m.agent), None)
+        if hit is not None:
+            return hit
+        name, atype = generic_name(hint, country)
+        return ActorMention(name, atype, country.code if country else "", -1, -1, "", hint)
+    if patients:
+        return patients[0]
+    civil = next((m for m in cands if m.kind in ("civilians", "government") and not m.agent), None)
+    armed = next((m for m in cands if m.kind in ("military", "police", "named") and not m.agent), None)
+    if family in ("clash", "territory") and armed is not None:
+        return armed
+    return civil or armed

@@ -376,17 +376,19 @@ def _type_and_actors(
     gm = _in_span(art.matches, art.starts, full_a, full_b)
     country_entry = art.ix.countries.get(country)
     named = [(m.start, m.end, m.entry) for m in gm if m.kind == "actor"]
-    demonyms = [(m.start, m.end, m.entry) for m in gm if m.kind == "demonym"]
+    demonyms = [(m.start, m.end, m.entry) for m in gm if m.kind in ("demonym", "country")]
     mentions = act.find_actors(text[full_a:full_b], full_a, named, demonyms, country_entry, art.ix.countries)
     cue = first_cue(lead.text) or first_cue(full_text)
     family = cue[0] if cue else ""
-    perp, target = act.assign_roles(mentions, family, country_entry, text[full_a:full_b], full_a)
+    perp, target = act.assign_roles(mentions, family, country_entry, text[full_a:full_b], full_a, lead.end)
     armed = bool(target and act.is_armed(target) and (perp is None or perp.name != target.name))
     etype = classify(lead.text, full_text, target_is_armed=armed)
     if etype is None:
         return None, None, None
     if etype.family != family:
-        perp, target = act.assign_roles(mentions, etype.family, country_entry, text[full_a:full_b], full_a)
+        perp, target = act.assign_roles(
+            mentions, etype.family, country_entry, text[full_a:full_b], full_a, lead.end
+        )
     if perp is None and etype.event_type in _VIOLENT_TYPES:
         name, atype = act.generic_name("unidentified", country_entry)
         perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
