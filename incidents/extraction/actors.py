@@ -48,7 +48,7 @@ UNIDENTIFIED = (
 )
 
 GENERIC = [
-    ("government", re.compile(rf"\b(?:{GOVERNMENT})\b(?!\s+(?:said|says|told))", re.I)),
+    ("government", re.compile(rf"(?<!former\s)(?<!ex-)\b(?:{GOVERNMENT})\b(?!\s+(?:said|says|told))", re.I)),
     ("police", re.compile(rf"\b(?:{POLICE})\b", re.I)),
     ("military", re.compile(rf"\b(?:{MILITARY})\b", re.I)),
     ("protesters", re.compile(rf"\b(?:{PROTESTERS})\b", re.I)),
@@ -57,14 +57,14 @@ GENERIC = [
     ("civilians", re.compile(rf"\b(?:{CIVILIANS})\b(?!['\u2019]s)", re.I)),
 ]
 _VIOLENT_VERB = (
-    r"attack|kill|raid|storm|fire|fired|open|launch|ambush|abduct|kidnap|claim|carr|detonat|shell|struck|"
+    r"attack|kill|raid|storm|fire|fired|opened\s+fire|launch|ambush|abduct|kidnap|claim|carried\s+out|detonat|shell|struck|"
     r"strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|"
     r"threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|"
     r"used|hurl|beat|tortur|loot|burst|blew|ram|overran|hit|massacr|slaughter"
 )
 AGENT_AFTER = re.compile(
-    r"[\s,]*(?:[\w'-]+\s+){0,2}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
-    rf"(?:{_VIOLENT_VERB})",
+    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
+    rf"(?:{_VIOLENT_VERB})(?!ers?\b)[a-z]{{0,4}}\b",
     re.I,
 )
 AGENT_BEFORE = re.compile(
@@ -83,6 +83,7 @@ PATIENT_AFTER = re.compile(
 )
 PATIENT_BEFORE = re.compile(
     r"(?:attacked|killed|killing|targeted|targeting|against|on|ambushed|abducted|kidnapped|shot|injuring|"
+    r"clash(?:ed|es)\s+with|fought(?:\s+with)?|battled|fighting|engaged|exchanged\s+fire\s+with|"
     r"wounding|stormed|raided|at|wounded|injured|dispersed|arrested|detained|hit|struck|massacred|among)\s+"
     r"(?:the\s+|an?\s+|two\s+|three\s+|several\s+|\d+\s+|at\s+least\s+\d+\s+|dozens\s+of\s+)?(?:[\w'-]+\s+){0,2}$",
     re.I,
@@ -98,6 +99,13 @@ SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0
 DENIED_AFTER = re.compile(
     r"\s*(?:,\s*)?(?:has\s+|have\s+|had\s+|quickly\s+|later\s+)?(?:denied|rejected|disowned|distanced|"
     r"condemned|dismissed)\b",
+    re.I,
+)
+# "the area has been repeatedly attacked by X": what X does, not what X did this time
+_HABITUAL = re.compile(
+    r"\b(?:repeatedly|regularly|frequently|often|routinely|has\s+long|have\s+long|in\s+recent\s+(?:weeks|months|years)|"
+    r"in\s+the\s+(?:last|past)\s+(?:weeks|months|years)|(?:has|have)\s+(?:carried\s+out|waged|been\s+behind)\s+"
+    r"(?:a\s+)?(?:series|string|spate|wave|number|campaign)|is\s+active|are\s+active|operates?\s+in)\b",
     re.I,
 )
 DISGUISE_BEFORE = re.compile(r"\b(?:disguised|dressed|posing|masquerading)\s+as\s+(?:the\s+|an?\s+)?$", re.I)
@@ -124,12 +132,13 @@ _NOT_GROUP = re.compile(
 # "Afghan forces repelled a Taliban attack", "repulsed their attack": the attacker is actor 1
 REPELLED = re.compile(
     r"\b(?:repelled|repulsed|thwarted|foiled|fended\s+off|beat\s+back|pushed\s+back)\s+(?:(?:an?|the|their|its)\s+)?"
-    r"(?P<inner>(?:[\w'\u2019-]+\s+){0,4}?)(?:attacks?|assaults?|offensive|raids?|infiltration|advance)",
+    r"(?P<inner>(?:[\w'\u2019-]+\s+){0,4}?)(?:attacks?|assaults?|offensive|raids?|infiltration|advance)"
+    r"(?P<of>\s+(?:of|by|from)\s+(?:the\s+)?)?",
     re.I,
 )
 # "a Russian air strike", "Israeli warplanes", "a U.S. drone strike": a state's forces acted
 _STATE_WEAPON = re.compile(
-    r"[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
+    r"(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
     r"airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|missiles?|rocket\s+"
     r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|warplanes|fighter\s+jets|jets|"
     r"aircraft|helicopters|drones?|strikes?|raids?|tank\s+shells?|mortar\s+fire)\b",
@@ -148,7 +157,7 @@ _NOT_ETHNIC = re.compile(
 # What was attacked says whose side the victims were on: "an attack on a maternity ward" hit
 # civilians, "an attack on an army base" the military.
 _ATTACK_WORD = (
-    r"(?:attack(?:ed|s|ing)?|assault(?:ed)?|raid(?:ed)?|stormed|targeted|targeting|hit|struck|bomb(?:ed|ing|ings)?|"
+    r"(?:detonat\w*|explod\w*|went\s+off|drove|attack(?:ed|s|ing)?|assault(?:ed)?|raid(?:ed)?|stormed|targeted|targeting|hit|struck|bomb(?:ed|ing|ings)?|"
     r"blasts?|explosions?|strikes?|shell(?:ed|ing)|opened\s+fire|fired|ambush(?:ed)?|burst|rammed)"
 )
 _CIVIL_PLACE = (
@@ -156,15 +165,16 @@ _CIVIL_PLACE = (
     r"temple|shrine|synagogue|wedding|funeral|bus|minibus|train|railway|station|airport|hotel|restaurant|"
     r"caf[eé]|rehab\w*|cent(?:er|re)|village|homes?|houses?|camp\s+for|displaced|refugee|farms?|fields|shops?|"
     r"stadium|concert|festival|plaza|square|park|theat(?:er|re)|prison|jail|detention|crowds?|gathering|"
-    r"neighbou?rhood|residential|apartment|building|office|factory|vehicle|car"
+    r"neighbou?rhood|residential|apartment|building|office|factory"
 )
 _ARMED_PLACE = (
-    r"base|barracks|checkpoint|outpost|post|convoy|patrol|garrison|positions?|brigade|battalion|"
+    r"base|barracks|checkpoint|outpost|post|convoy|patrol|garrison|positions?|brigade|battalion|tanks?|"
+    r"armou?red\s+(?:vehicles?|personnel\s+carriers?)|military\s+vehicles?|"
     r"(?:army|military)\s+camp|camp|headquarters|police\s+station|police\s+academy|academy|fort"
 )
 _TARGET_OBJECT = re.compile(
     rf"\b{_ATTACK_WORD}\s+(?:on|at|in|near|against|inside|outside|into|through)?\s*"
-    rf"(?:(?:a|an|the|its|their|his|her)\s+)?(?:[\w'\u2019-]+\s+){{0,4}}?"
+    rf"(?:(?:a|an|the|its|their|his|her)\s+)?(?:[\w'\u2019()-]+\s+){{0,4}}?"
     rf"(?P<obj>(?P<armed>{_ARMED_PLACE})|(?P<civil>{_CIVIL_PLACE}))\b",
     re.I,
 )
@@ -186,6 +196,7 @@ class ActorMention:
     claimed: bool = False
     source: bool = False  # "police said": cited, not involved
     denied: bool = False  # "the Taliban denied involvement", "gunmen disguised as police"
+    by: bool = False  # named as the doer: "killed by X", "blamed on X", "carried out by X"
     key: str = ""
 
 
@@ -305,7 +316,9 @@ def _roles(am: ActorMention, text: str, offset: int) -> None:
     """Agent, patient, source, claimed and denied, from the words around one mention."""
     s, e = am.start - offset, am.end - offset
     before = text[max(0, s - 60) : s]
-    am.agent = am.agent or bool(AGENT_AFTER.match(text, e, e + 60) or AGENT_BEFORE.search(before))
+    habitual = bool(_HABITUAL.search(text, max(0, s - 60), min(len(text), e + 60)))
+    am.by = bool(AGENT_BEFORE.search(before)) and not habitual
+    am.agent = am.agent or (bool(AGENT_AFTER.match(text, e, e + 60)) and not habitual) or am.by
     am.patient = bool(PATIENT_AFTER.match(text, e, e + 60) or PATIENT_BEFORE.search(before))
     am.source = bool(SOURCE_AFTER.match(text, e, e + 60) and not AGENT_AFTER.match(text, e, e + 30)) or bool(
         SOURCE_BEFORE.search(before)
@@ -348,6 +361,9 @@ def _repelled(
     )
     inner_a, inner_b = offset + m.start("inner"), offset + m.end("inner")
     attacker = next((x for x in mentions if inner_a <= x.start < inner_b and x is not defender), None)
+    if attacker is None and m.group("of"):
+        after = offset + m.end()
+        attacker = next((x for x in mentions if after <= x.start <= after + 5 and x is not defender), None)
     if attacker is None and re.match(r"\s*\S+\s+(?:their|its)\b", text[m.start() : m.start() + 40], re.I):
         attacker = next(
             (x for x in mentions if x is not defender and x.kind != "civilians" and x.start < verb), None
@@ -420,8 +436,8 @@ def assign_roles(
         pair = _between(parties, text, offset)
         if pair:
             return pair
-    perp = _perpetrator(parties)
     lead_end = offset + len(text) if lead_end is None else lead_end
+    perp = _perpetrator(parties, lead_end)
     target = _target(parties, perp, country, text[: lead_end - offset], lead_end, family)
     if perp is not None and perp.kind == "civilians":
         perp = None
@@ -448,12 +464,20 @@ def _riot_roles(
     return riot, target
 
 
-def _perpetrator(parties: list[ActorMention]) -> ActorMention | None:
-    """A group that claimed it, else who the sentences make act, else a named armed group."""
+def _perpetrator(parties: list[ActorMention], lead_end: int) -> ActorMention | None:
+    """A group that claimed it; else who the text says did it ("by X"), else who the sentences make
+    act; else a named armed group in the lead; else the gunmen, attackers or bombers."""
     claimed = [m for m in parties if m.kind == "named" and m.claimed and not NO_CLAIM.search(m.text)]
     if claimed:
         return claimed[0]
-    perp = next((m for m in parties if m.agent and m.kind not in ("civilians", "government")), None)
+    doers = [m for m in parties if m.kind not in ("civilians", "government")]
+    named = [m for m in doers if m.kind == "named" and m.actor_type != "state_forces"]
+    perp = (
+        next((m for m in named if m.by), None)
+        or next((m for m in named if m.agent), None)
+        or next((m for m in doers if m.by), None)
+        or next((m for m in doers if m.agent), None)
+    )
     if perp is None:
         perp = next(
             (m for m in parties if m.kind == "named" and m.actor_type != "state_forces" and not m.patient),
@@ -475,6 +499,10 @@ def _target(
     """Who was harmed: the lead's victims first, then what the lead says was attacked, then victims
     elsewhere; armed men who are neither acting nor harmed are a target only in a fight."""
     cands = [m for m in parties if m is not perp and (perp is None or m.name != perp.name)]
+    if perp is not None and (
+        perp.kind == "unidentified" or perp.kind == "named" and perp.actor_type != "state_forces"
+    ):
+        cands = [m for m in cands if m.kind != "unidentified"]  # the bomber killed with his victims
     patients = [m for m in cands if m.patient]
     lead_patients = [m for m in patients if m.start < lead_end]
     if lead_patients:
@@ -483,8 +511,8 @@ def _target(
     if hint:
         kinds = ("civilians", "government") if hint == "civilians" else (hint,)
         hit = next((m for m in cands if m.kind in kinds and not m.agent), None)
-        if hit is not None:
-            return hit
+        if hit is not None or hint == "civilians":
+            return hit  # civilians only when named: a shelled village with no victims has no actor 2
         name, atype = generic_name(hint, country)
         return ActorMention(name, atype, country.code if country else "", -1, -1, "", hint)
     if patients:
