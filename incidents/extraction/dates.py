@@ -44,6 +44,12 @@ _REL = re.compile(
     r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|last night|(\w+) days? ago|a week (?:ago|earlier)|last week|(\w+) consecutive day|(\w+) straight day)\b",  # noqa: E501
     re.I,
 )
+# "less than three months after", "a day before": the event told next is that long before the report
+_SPAN_AFTER = re.compile(
+    r"\b(?:(?:less|more)\s+than\s+|barely\s+|just\s+|only\s+|nearly\s+|almost\s+|some\s+)?(?P<n>an?|\w+)\s+"
+    r"(?P<unit>days?|weeks?|months?|years?)\s+(?:after|since)\b",
+    re.I,
+)
 _YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b")
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
@@ -201,6 +207,13 @@ def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]
             n = ORDINALS.get((m.group(3) or m.group(4)).lower())
             if n:
                 add(m, published - timedelta(days=n - 1), published, "day")
+    for m in _SPAN_AFTER.finditer(text):
+        n = 1 if m.group("n").lower() in ("a", "an") else _num(m.group("n"))
+        if n:
+            unit = m.group("unit").lower().rstrip("s")
+            back = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
+            d = published - timedelta(days=back)
+            add(m, d, d, "day" if unit == "day" else unit)
     for m in _YEAR.finditer(text):
         y = int(m.group(1))
         add(m, date(y, 1, 1), min(date(y, 12, 31), published), "year")

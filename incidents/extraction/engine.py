@@ -22,11 +22,12 @@ from .dates import DateMention, anchor, find_dates, reporting
 from .document import Document, read_document
 from .events import EventType, classify, first_cue, has_event_cue
 from .factual import accident
+from .gazetteer import admin1_key
 from .knowledge import Indexed, Match, indexed
 from .location import Hints, incident_place
 from .places import Where, add_gazetteer_places, from_patterns, geo_lookup, locative, raw_place, with_suffix
-from .segment import Block, Group, group_sentences, is_background, split_blocks
-from .text import MAX_CHARS, Sentence, sentences, tokens
+from .segment import Block, EventSentence, Group, Spot, group_sentences, is_background, split_blocks
+from .text import MAX_CHARS, Sentence, name_keys, sentences, tokens
 from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
 
 _NAME = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]*){0,7}"
@@ -131,12 +132,47 @@ def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[P
     return sorted(found, key=lambda p: p.kind != "place")
 
 
-def _event_sentences(
-    art: _Article, story: list[Sentence], block_countries: list[str]
-) -> list[tuple[Sentence, str, DateMention | None]]:
+_SEPARATE = re.compile(
+    r"^\W*(?:separately|elsewhere|meanwhile|in\s+(?:a\s+)?(?:separate|another|other|a\s+second|an\s+unrelated)\s+"
+    r"(?:attack|incident|development|violence|bombing|raid|clash|strike)s?)\b|"
+    r"\bin\s+a\s+separate\s+(?:attack|incident)\b",
+    re.I,
+)
+_REFERS_BACK = re.compile(
+    r"^\W*(?:(?:during|in|after)\s+)?the\s+(?:\w+\s+){0,2}?(?:attack|attacks|blast|blasts|explosion|explosions|"
+    r"bombing|bombings|strike|raid|assault|shooting|ambush|incident|massacre|violence|fighting|clashes|siege|"
+    r"attackers?|bombers?|gunm[ae]n|assailants?)\b",
+    re.I,
+)
+_RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
+_EVENT_NOUN = re.compile(
+    r"(?:attacks?|blasts?|explosions?|bombings?|strikes?|raids?|assault|shooting|ambush|massacre|killings?|"
+    r"violence|fighting|clashes|siege|gunm[ae]n|attackers?|bombers?|assailants?)\b",
+    re.I,
+)
+_DETERMINER_END = re.compile(
+    r"\b(?:the|this|that|these|those|its|their|[\w-]+['\u2019]s)\s+(?:[\w-]+\s+){0,2}$", re.I
+)
+
+
+def _refers_back(text: str) -> bool:
+    """Whether a sentence's event is one told before: it opens on "The attack ...", or its first
+    event word is a definite noun ("condemned the attack", "since the bombing", "Tuesday's blast")."""
+    if _REFERS_BACK.search(text):
+        return True
+    cue = first_cue(text)
+    if cue is None:
+        return False
+    m = cue[1]
+    return bool(_EVENT_NOUN.match(text, m.start())) and bool(
+        _DETERMINER_END.search(text, max(0, m.start() - 40), m.start())
+    )
+
+
+def _event_sentences(art: _Article, story: list[Sentence], block_countries: list[str]) -> list[EventSentence]:
     """The story's sentences that report violence (or give a toll right after one), with the
-    country and date of their event."""
-    items: list[tuple[Sentence, str, DateMention | None]] = []
+    country, date and place of their event."""
+    items: list[EventSentence] = []
     for s in story:
         counted = bool(find_counts(s.text))
         if accident(s.text) or not (has_event_cue(s.text) or counted and items):
@@ -144,8 +180,36 @@ def _event_sentences(
         sm = _in_span(art.matches, art.starts, s.start, s.end)
         dms = _own_dates(art.text, s, art.published)
         event_date = dms[0] if dms and not dms[0].reporting else None
-        items.append((s, _sentence_country(art.ix, art.text, s, sm, block_countries), event_date))
+        country = _sentence_country(art.ix, art.text, s, sm, block_countries)
+        items.append(
+            EventSentence(
+                s,
+                country,
+                event_date,
+                _spot(art, s, sm, country, block_countries) if has_event_cue(s.text) else None,
+                bool(_SEPARATE.search(s.text)),
+                _refers_back(s.text),
+            )
+        )
     return items
+
+
+def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: list[str]) -> Spot | None:
+    """The most precise place a sentence names as where its event happened, as grouping keys."""
+    wanted = [country] if country else prefer
+    here = [
+        m
+        for m in sm
+        if m.kind == "place"
+        and (not wanted or m.entry.country in wanted)
+        and locative(art.text, m.start, m.end)
+    ]
+    if not here:
+        return None
+    p = min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)).entry
+    admin1 = admin1_key(p.admin1 or p.name)
+    town = " ".join(name_keys(p.name)) if p.kind in ("place", "admin3") else ""
+    return Spot(p.country, admin1, town)
 
 
 def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:

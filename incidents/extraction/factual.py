@@ -50,7 +50,13 @@ _FIGURATIVE = re.compile(
     r"|\bblast(?:ed)?\s+(?:the|his|her|their)\s+(?:decision|government|policy|plan|ruling|remarks?|critics?)\b"
     r"|\bbombshell\b|\bbombed\s+at\s+the\s+box\s+office\b|\bbomb\s+(?:cyclone|threat\s+hoax)\b"
     r"|\bmarch(?:ed|es|ing)?\s+(?:on\s+)?(?:to\s+)?(?:victory|the\s+final|forward|ahead)\b|\bmarch\s+madness\b"
-    r"|\btargets?\s+(?:of\s+)?(?:\d+|growth|inflation|emissions?|sales|revenue)\b",
+    r"|\btargets?\s+(?:of\s+)?(?:\d+|growth|inflation|emissions?|sales|revenue)\b"
+    # what goes on, not what happened: "weeks of fighting", "a string of attacks", "the war"
+    r"|\b(?:days|weeks|months|years|decades)\s+of\s+(?:\w+\s+){0,2}?(?:fighting|clashes|violence|conflict|war|"
+    r"attacks|protests|unrest|shelling|bombardments?|strikes|airstrikes|insurgency|bloodshed)\b"
+    r"|\b(?:a|the)\s+(?:string|series|spate|wave|number|campaign|history|surge|rise|increase|cycle)\s+of\s+"
+    r"(?:\w+\s+){0,2}?(?:attacks|bombings|killings|kidnappings|abductions|clashes|strikes|airstrikes|"
+    r"violence|raids|assaults|explosions|protests)\b",
     _I,
 )
 
@@ -72,7 +78,8 @@ _UNREAL = re.compile(
     r"|\b(?:if|unless|whether|in\s+case\s+of|whenever|every\s+time|each\s+time)\s+(?:\w+\s+){0,5}$"
     r"|\b(?:against|prevent(?:s|ed|ing)?|avert(?:s|ed|ing)?|deter(?:s|red|ring)?)\s+(?:any\s+|further\s+|"
     r"more\s+|future\s+|possible\s+)(?:\w+\s+){0,1}$"
-    r"|\bno\s+(?:\w+\s+){0,1}$",
+    r"|\bno\s+(?:\w+\s+){0,1}$"
+    r"|\b(?:previously|formerly|once|in\s+the\s+past|had\s+(?:once|earlier|previously))\s+(?:\w+\s+){0,3}$",
     _I,
 )
 _CLAUSE_START = re.compile(r"[;:,\u2014(\"\u201c]|\b(?:and|but|while|after|before|when|as)\s", _I)

@@ -279,8 +279,17 @@ _FACILITY_AFTER = re.compile(
 def locative(text: str, start: int, end: int) -> bool:
     """Whether the name at text[start:end] is named as where something happened: after "in", "at",
     "near", "the town of", or followed by a kind of place ("Kabul's airport", "Sukma district")."""
-    before = _ARTICLE_END.sub("", text[max(0, start - 40) : start])
-    return bool(_STRONG_CUE.search(before) or _FACILITY_AFTER.match(text, end, end + 40))
+    before = _ARTICLE_END.sub("", text[max(0, start - 60) : start])
+    cue = _STRONG_CUE.search(before)
+    if cue and _ORIGIN.search(before, 0, cue.start()):
+        return False  # "returning from the town of X", "a man from the Arab town of X": not where
+    return bool(cue or _FACILITY_AFTER.match(text, end, end + 40))
+
+
+_ORIGIN = re.compile(
+    r"\b(?:from|to|towards?|for|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,2}$",
+    re.I,
+)
 
 
 def place_precision(text: str, start: int, entry: PlaceEntry | None) -> str:
@@ -383,7 +392,7 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
     chosen among same-named towns by the article's countries, then its admin1s, then population.
     Outside the article's countries (or when it names none) a town needs a place cue ("in", "near").
     """
-    matches = [m for m in matches if m.kind != "place" or not _in_personal_name(text, toks, m)]
+    matches = [m for m in matches if m.kind != "place" or not _in_personal_name(ix, text, toks, m)]
     gaz = ix.gazetteer
     if gaz is None or not toks:
         return matches
@@ -459,17 +468,28 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
     return sorted(matches + added, key=lambda m: (m.start, -m.ntok))
 
 
-def _in_personal_name(text: str, toks: list[Token], m: Match) -> bool:
+def nationality_keys(ix: Indexed) -> frozenset[str]:
+    """Folded one-word country names and demonyms ("iraqi", "syria"), built once per index."""
+    keys = getattr(ix, "_nationality_keys", None)
+    if keys is None:
+        words = [w for c in ix.countries.values() for w in (c.name, *c.aliases, *c.demonyms)]
+        keys = frozenset(k[0] for k in map(name_keys, words) if len(k) == 1)
+        ix._nationality_keys = keys  # type: ignore[attr-defined]
+    return keys
+
+
+def _in_personal_name(ix: Indexed, text: str, toks: list[Token], m: Match) -> bool:
     """A known place's name inside a longer capitalised name ("spokesman Abdifatah Aden Hassan",
-    "police chief Leon Charles"): a person, not a place, unless the text says "in" before it."""
+    "police chief Leon Charles", "Lady Reading Hospital"): not that place. A nationality before it
+    ("Iraqi Kurdistan") or a direction ("North Kivu") leaves it a place."""
     if m.tok == 0:
         return False
     prev, first = toks[m.tok - 1], toks[m.tok]
     if not (prev.raw[:1].isupper() and text[prev.end : first.start] == " " and not prev.raw.isupper()):
         return False
-    if prev.key in _NOT_GEO or _SENT_START.search(text[max(0, prev.start - 3) : prev.start]):
+    if prev.key in _NOT_GEO or prev.key in nationality_keys(ix):
         return False
-    return not _STRONG_CUE.search(text[max(0, prev.start - 30) : prev.start])
+    return not _SENT_START.search(text[max(0, prev.start - 3) : prev.start])
 
 
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").

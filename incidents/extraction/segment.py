@@ -60,6 +60,33 @@ def _is_headline(p: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Spot:
+    """Where one sentence says its event happened: country, admin1 and town keys ("" when unsaid)."""
+
+    country: str
+    admin1: str
+    town: str = ""
+
+    def holds(self, other: Spot) -> bool:
+        """Whether the two may be one place: the same admin1, and the same town or a town within it."""
+        if self.country != other.country or self.admin1 != other.admin1:
+            return False
+        return not self.town or not other.town or self.town == other.town
+
+
+@dataclass
+class EventSentence:
+    """A sentence that reports an event, with what it says of the event's country, date and place."""
+
+    sentence: Sentence
+    country: str = ""
+    date: DateMention | None = None
+    spot: Spot | None = None
+    separate: bool = False  # "Separately, ...", "Elsewhere, ...": another event
+    refers_back: bool = False  # "The blast ...", "The attack ...": the event told before
+
+
 @dataclass
 class Group:
     """Sentences believed to describe one incident."""
@@ -67,6 +94,7 @@ class Group:
     country: str = ""
     date: DateMention | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    spot: Spot | None = None
 
 
 def close(a: DateMention, b: DateMention) -> bool:
@@ -76,34 +104,38 @@ def close(a: DateMention, b: DateMention) -> bool:
     return a.start_date - slack <= b.end_date and b.start_date - slack <= a.end_date
 
 
-def group_sentences(items: list[tuple[Sentence, str, DateMention | None]]) -> list[Group]:
-    """Cluster event sentences by (country, date); undated sentences join the latest group of their country."""  # noqa: E501
+def _fits(g: Group, e: EventSentence) -> bool:
+    """Whether an event sentence may tell the incident of group `g`: no other country, date or place."""
+    if e.country and g.country and e.country != g.country:
+        return False
+    if e.date is not None and g.date is not None and not close(g.date, e.date):
+        return False
+    # ACLED: another place is another event
+    return e.spot is None or g.spot is None or g.spot.holds(e.spot) or e.refers_back
+
+
+def group_sentences(items: list[EventSentence]) -> list[Group]:
+    """Cluster event sentences into incidents: a sentence joins the incident told just before it when
+    nothing it says (country, date, place) sets it apart, else the latest one it fits, else starts
+    its own. "Separately" and "elsewhere" start a new one."""
     groups: list[Group] = []
     cur: Group | None = None
-    for sent, country, dm in items:
+    for e in items:
         target: Group | None = None
-        if dm is not None:
-            for g in reversed(groups):
-                if (not country or not g.country or g.country == country) and (
-                    g.date is None or close(g.date, dm)
-                ):
+        if not (e.separate and groups):
+            for g in ([cur] if cur is not None else []) + groups[::-1]:
+                if _fits(g, e) and (e.date is not None or e.country or e.spot or g is cur):
                     target = g
                     break
-        elif country:
-            if cur is not None and (not cur.country or cur.country == country):
-                target = cur
-            else:
-                target = next((g for g in reversed(groups) if g.country == country), None)
-        else:
-            target = cur
         if target is None:
             target = Group()
             groups.append(target)
-        if country and not target.country:
-            target.country = country
-        if dm is not None and target.date is None:
-            target.date = dm
-        target.sentences.append(sent)
+        target.country = target.country or e.country
+        if e.date is not None and target.date is None:
+            target.date = e.date
+        if e.spot is not None and target.spot is None:
+            target.spot = e.spot
+        target.sentences.append(e.sentence)
         cur = target
     return groups
 
