@@ -41,10 +41,19 @@ _WEEKDAY = re.compile(
     re.I,
 )
 _REL = re.compile(
-    r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|last night|(\w+) days? ago|a week (?:ago|earlier)|last week|(\w+) consecutive day|(\w+) straight day)\b",  # noqa: E501
+    r"\b(yesterday|today|tonight|this morning|this afternoon|this evening|last night|(\w+) days? ago|a week ago|last week|(\w+) consecutive day|(\w+) straight day)\b",  # noqa: E501
     re.I,
 )
 # "less than three months after", "a day before": the event told next is that long before the report
+# "two days earlier", "a day before": before the date the sentence gave last, else the report's
+_EARLIER = re.compile(
+    r"\b(?P<n>an?|\w+)\s+(?P<unit>days?|weeks?)\s+(?:earlier|before)\b(?!\s+(?:the|a|an|his|her|its|their)\b)",
+    re.I,
+)
+# fixed feasts news dates events by: "on Christmas Eve", "a New Year's Eve attack"
+_HOLIDAY = re.compile(
+    r"\b(?:Christmas\s+(?P<xeve>Eve)|Christmas(?:\s+Day)?|New\s+Year['\u2019]?s\s+(?P<nyeve>Eve)|New\s+Year['\u2019]?s\s+Day)\b"
+)
 _SPAN_AFTER = re.compile(
     r"\b(?:(?:less|more)\s+than\s+|barely\s+|just\s+|only\s+|nearly\s+|almost\s+|some\s+)?(?P<n>an?|\w+)\s+"
     r"(?P<unit>days?|weeks?|months?|years?)\s+(?:after|since)\b",
@@ -98,14 +107,16 @@ def anchor(d: DateMention, before: str) -> DateMention | None:
 _REPORT_BEFORE = re.compile(
     r"\b(?:said|says|say|told|announced|reported|confirmed|added|stated|claimed|wrote|tweeted|posted|"
     r"revised|updated|rose|risen|climbed|increased|jumped|reached|stood|stands|released|published|issued|"
-    r"identified|named|denied|condemned|blamed|accused|acknowledged|admitted|warned|called|urged)"
+    r"identified|named|denied|condemned|blamed|accused|acknowledged|admitted|warned|called|urged|"
+    r"found|discovered|recovered|buried|mourned|returned|visited|arrived|resumed|reopened|released)"
     r"(?:\s+[\w'\u2019-]+){0,2}?[\s,]+(?:late\s+|early\s+)?(?:on\s+|by\s+|as\s+of\s+)?$",
     re.I,
 )
 _REPORT_AFTER = re.compile(
     r"[\s,]*(?:(?:morning|afternoon|evening|night)\s+)?(?:\w+ly\s+)?(?:said|says|claimed|announced|confirmed|"
     r"revised|raised|lowered|reported|denied|blamed|accused|identified|released|told|published|issued|"
-    r"updated|put\s+the\s+(?:death\s+)?toll)\b",
+    r"updated|put\s+the\s+(?:death\s+)?toll|buried|mourned|held\s+(?:funerals?|a\s+funeral|vigils?)|"
+    r"returned|visited|found|recovered|condemned)\b",
     re.I,
 )
 
@@ -131,17 +142,18 @@ def _recent(published: date, month: int, day: int, year: int | None) -> date | N
         return None
 
 
-def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]:
-    """All date mentions in `text`, in order of appearance."""
+def find_dates(text: str, published: date, offset: int = 0, base: date | None = None) -> list[DateMention]:
+    """All date mentions in `text`, in order of appearance. "Two days earlier" counts back from the
+    date the text gave last, else from `base` (the story's last date), else from `published`."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # characters already read as part of a date
 
     def add(m: re.Match, a: date, b: date, precision: str) -> None:
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if any(taken[m.start() : m.end()]):
             return
         if a > published + timedelta(days=2) or a.year < 1900:
             return
-        taken.append((m.start(), m.end()))
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         out.append(DateMention(a, b, precision, offset + m.start(), offset + m.end(), m.group()))
 
     for m in _PART_MONTH.finditer(text):
@@ -200,13 +212,27 @@ def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]
             if n:
                 d = published - timedelta(days=n)
                 add(m, d, d, "day")
-        elif w.startswith("a week") or w == "last week":
+        elif w.startswith("a week"):
             d = published - timedelta(days=7)
+            add(m, d, d, "week")
+        elif w == "last week":
+            d = published - timedelta(days=published.weekday() + 7)  # the Monday of the week before
             add(m, d, d + timedelta(days=6), "week")
         elif m.group(3) or m.group(4):
             n = ORDINALS.get((m.group(3) or m.group(4)).lower())
             if n:
                 add(m, published - timedelta(days=n - 1), published, "day")
+    for m in _HOLIDAY.finditer(text):
+        month, day = (
+            (12, 24)
+            if m.group("xeve")
+            else (12, 31)
+            if m.group("nyeve")
+            else ((1, 1) if "New" in m.group() else (12, 25))
+        )
+        d = _recent(published, month, day, None)
+        if d:
+            add(m, d, d, "day")
     for m in _SPAN_AFTER.finditer(text):
         n = 1 if m.group("n").lower() in ("a", "an") else _num(m.group("n"))
         if n:
@@ -220,6 +246,15 @@ def find_dates(text: str, published: date, offset: int = 0) -> list[DateMention]
     for m in _LAST_YEAR.finditer(text):
         y = published.year - 1
         add(m, date(y, 1, 1), date(y, 12, 31), "year")
+    out.sort(key=lambda d: d.start)
+    for m in _EARLIER.finditer(text):
+        n = 1 if m.group("n").lower() in ("a", "an") else _num(m.group("n"))
+        if not n:
+            continue
+        before = [d for d in out if d.end <= offset + m.start()]
+        anchor_day = before[-1].start_date if before else base or published
+        d = anchor_day - timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
+        add(m, d, d, "day")
     out.sort(key=lambda d: d.start)
     return out
 

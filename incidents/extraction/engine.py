@@ -173,13 +173,26 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
     """The story's sentences that report violence (or give a toll right after one), with the
     country, date and place of their event."""
     items: list[EventSentence] = []
+    last: DateMention | None = None  # the story's time so far: the last date it gave an event
     for s in story:
+        dms = _own_dates(art.text, s, art.published, last.start_date if last else None)
+        said = last
+        if dms and not dms[0].reporting:
+            last = dms[0]
         counted = bool(find_counts(s.text))
         if accident(s.text) or not (has_event_cue(s.text) or counted and items):
             continue
         sm = _in_span(art.matches, art.starts, s.start, s.end)
-        dms = _own_dates(art.text, s, art.published)
         event_date = dms[0] if dms and not dms[0].reporting else None
+        if (
+            event_date is None
+            and said is not None
+            and items
+            and said.start > items[-1].sentence.end
+            and is_background(said, art.published)
+        ):
+            # "In October last year, Daesh sought a foothold. It launched attacks ...": the story's time
+            event_date = said
         country = _sentence_country(art.ix, art.text, s, sm, block_countries)
         items.append(
             EventSentence(
@@ -212,11 +225,11 @@ def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: lis
     return Spot(p.country, admin1, town)
 
 
-def _own_dates(text: str, s: Sentence, published: date) -> list[DateMention]:
+def _own_dates(text: str, s: Sentence, published: date, base: date | None = None) -> list[DateMention]:
     """The sentence's dates that date its own event ("two days later, on ..." shifted back), the
     event's before those of statements about it ("said on Sunday")."""
     events, reports = [], []
-    for d in find_dates(s.text, published, s.start):
+    for d in find_dates(s.text, published, s.start, base):
         own = anchor(d, text[max(0, d.start - 30) : d.start])
         if own is None:
             continue
@@ -398,17 +411,24 @@ def _date(
     if dm is None:
         found = [d for s in sents for d in _own_dates(text, s, published)]
         dm = next((d for d in found if not d.reporting), found[0] if found else None)
-    if dm is None:
-        # "The deceased was found on Tuesday": the two sentences that follow the incident's own, when
-        # they report no other event (their dates belong to this one)
-        end = sents[-1].end
-        for s in [s for s in story if s.start >= end][:2]:
-            if has_event_cue(s.text):
+    if dm is None or dm.reporting:
+        # "Trouble broke out on Sunday evening", "The deceased was found on Tuesday": a sentence among
+        # the incident's own, or one of the two after them, that reports no other event
+        first, end = sents[0].start, sents[-1].end
+        own = {id(s) for s in sents}
+        between = [s for s in story if first < s.start < end and id(s) not in own]
+        after = [s for s in story if s.start >= end][:2]
+        fallback = None
+        for s in between + after:
+            if s in after and has_event_cue(s.text):
                 break
             found = _own_dates(text, s, published)
-            if found:
+            fallback = fallback or next(iter(found), None)
+            if found and not found[0].reporting:
                 dm = found[0]
                 break
+        else:
+            dm = dm or fallback  # "The deceased was found on Tuesday": when found, if nothing better
     if dm is None and block.headline is not None:
         hd = find_dates(block.headline.text, published, block.headline.start)
         dm = hd[0] if hd else None

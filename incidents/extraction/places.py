@@ -153,7 +153,7 @@ def _located(ix: Indexed, where: Where, text: str, at: int) -> Where:
 
 _SUFFIX = re.compile(r"^\s+(?:district|county|sub-?district|tehsil|upazila|municipality)\b", re.I)
 _RAW_PLACE = re.compile(
-    rf"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:(?:village|town|city|area|district|neighbou?rhood|camp)\s+of\s+)?(?P<x>{_CAP})(?:\s+(?:village|town|city|area|district|neighbou?rhood|camp))?"
+    rf"\b(?:in|at|near|outside|(?:town|city|village|district)\s+of)\s+(?:the\s+)?(?:(?:village|town|city|area|district|neighbou?rhood|camp)\s+of\s+)?(?P<x>{_CAP})(?:\s+(?:village|town|city|area|district|neighbou?rhood|camp))?"
 )
 _NOT_PLACE = re.compile(
     r"^(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|A|An|This|That|His|Her|Their|Its|Police|Army|According|Addition|Response|Total|Order|Front|Retaliation)\b"
@@ -248,7 +248,8 @@ _STRONG_CUE = re.compile(
     r"(?:\b(?:in|at|near|outside|around|across|inside)"
     r"|\b(?:villages?|towns?|city|cities|districts?|area|outskirts|suburbs?|camp|provinces?|vicinity|countryside)"
     r"\s+of)"
-    r"\s+(?:the\s+)?(?:(?:nearby|neighbouring|neighboring|southern|northern|eastern|western|central)\s+)?$",
+    r"\s+(?:the\s+)?(?:(?:nearby|neighbouring|neighboring|southern|northern|eastern|western|central|"
+    r"(?:north|south)-?(?:east|west)(?:ern)?|far|restive|remote|volatile|troubled|war-torn)\s+){0,2}$",
     re.I,
 )
 # an Arabic article before a name ("in Al Bab", "in al-Bab", "ad-Dawr"), not the English "at", "as", "an"
@@ -603,6 +604,14 @@ def _choose(
     weak = strong or bool(wm and not (wm.group(2) and wm.group(1)[:1].isupper()))
     if not weak or (sentence_start and not strong):
         return None
+    owner = _OWNER.search(text, max(0, first.start - 60), first.start)
+    if owner:
+        # "the northern Mozambican town of Palma": only a Palma of Mozambique
+        code = _owner_country(ix, owner.group("owner"))
+        if code:
+            recs = [r for r in recs if r.country == code]
+            if not recs:
+                return None
     rank = {c: j for j, c in enumerate(countries)}
     following = _following_names(text, last.end)
     # "Boni, Douentza": the names after a place say which country it is in
@@ -645,6 +654,19 @@ def _choose(
     if countries and best.population < 50000:
         return None
     return best
+
+
+_OWNER = re.compile(
+    r"\b(?P<owner>[A-Z][\w'\u2019.-]+(?:\s+[A-Z][\w'\u2019.-]+)?)(?:['\u2019]s)?\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:town|city|village|district|province|region|state|port|capital)\s+of\s+(?:the\s+)?$"
+)
+
+
+def _owner_country(ix: Indexed, name: str) -> str:
+    """The country a nationality or country name before "town of" names ("Mozambican", "Iraq's")."""
+    for m in ix.index.find(tokens(name), frozenset({"country", "demonym"})):
+        return m.entry.code
+    return ""
 
 
 def _pop_score(pop: int) -> float:
