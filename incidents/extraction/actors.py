@@ -68,7 +68,7 @@ AGENT_AFTER = re.compile(
     re.I,
 )
 AGENT_BEFORE = re.compile(
-    r"(?:\bby|\bfrom|\bsuspected|\bblamed\s+on|\bclaimed\s+by|\bcarried\s+out\s+by|\baccused)\s+"
+    r"(?:\bby|\bsuspected|\bblamed\s+on|\bclaimed\s+by|\bcarried\s+out\s+by|\baccused)\s+"
     r"(?:(?:the|an?|some|suspected|alleged|unidentified|unknown)\s+)*(?:[\w'-]+\s+){0,2}$",
     re.I,
 )

@@ -343,7 +343,8 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 noun = m.groupdict().get("noun") or ""
                 be = m.groupdict().get("be") or ""
                 if _bad_noun(noun, be) or (
-                    NOT_VICTIMS.match(text[m.end("n") : m.end("n") + 12].strip())
+                    rx is not _FAMILY
+                    and NOT_VICTIMS.match(text[m.end("n") : m.end("n") + 12].strip())
                     and not _protesters_died(noun, be)
                 ):
                     continue

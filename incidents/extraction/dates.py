@@ -52,7 +52,8 @@ _EARLIER = re.compile(
 )
 # fixed feasts news dates events by: "on Christmas Eve", "a New Year's Eve attack"
 _HOLIDAY = re.compile(
-    r"\b(?:Christmas\s+(?P<xeve>Eve)|Christmas(?:\s+Day)?|New\s+Year['\u2019]?s\s+(?P<nyeve>Eve)|New\s+Year['\u2019]?s\s+Day)\b"
+    r"\b(?:(?P<easter>Easter)(?:\s+Sunday)?|Christmas\s+(?P<xeve>Eve)|Christmas(?:\s+Day)?|"
+    r"New\s+Year['\u2019]?s\s+(?P<nyeve>Eve)|New\s+Year['\u2019]?s\s+Day)\b"
 )
 _SPAN_AFTER = re.compile(
     r"\b(?:(?:less|more)\s+than\s+|barely\s+|just\s+|only\s+|nearly\s+|almost\s+|some\s+)?(?P<n>an?|\w+)\s+"
@@ -223,6 +224,10 @@ def find_dates(text: str, published: date, offset: int = 0, base: date | None = 
             if n:
                 add(m, published - timedelta(days=n - 1), published, "day")
     for m in _HOLIDAY.finditer(text):
+        if m.group("easter"):
+            d = easter(published.year)
+            add(m, *(2 * [d if d <= published + timedelta(days=2) else easter(published.year - 1)]), "day")
+            continue
         month, day = (
             (12, 24)
             if m.group("xeve")
@@ -257,6 +262,21 @@ def find_dates(text: str, published: date, offset: int = 0, base: date | None = 
         add(m, d, d, "day")
     out.sort(key=lambda d: d.start)
     return out
+
+
+def easter(year: int) -> date:
+    """Western Easter Sunday of `year` (the Gregorian computus)."""
+    golden = year % 19
+    century, years = divmod(year, 100)
+    leap_c, rest_c = divmod(century, 4)
+    moon_fix = (century + 8) // 25
+    skipped = (century - moon_fix + 1) // 3
+    epact = (19 * golden + century - leap_c - skipped + 15) % 30
+    leap_y, rest_y = divmod(years, 4)
+    weekday = (32 + 2 * rest_c + 2 * leap_y - epact - rest_y) % 7
+    shift = (golden + 11 * epact + 22 * weekday) // 451
+    month, day = divmod(epact + weekday - 7 * shift + 114, 31)
+    return date(year, month, day + 1)
 
 
 def month_day(phrase: str, published: date) -> date | None:

@@ -81,8 +81,11 @@ def extract_incidents(
         groups = group_sentences(items)
         if one_report:
             groups = _one_report(groups, art.published, story)
+        # the lead incident: the one the story opens with (in its first two sentences)
+        opening = {id(s) for s in story[:2]}
+        lead = next((g for g in groups if any(id(s) in opening for s in g.sentences)), None)
         for g in groups:
-            inc = _build(art, g, block, story, block_countries)
+            inc = _build(art, g, block, story, block_countries, is_lead=g is lead)
             if inc is not None:
                 out.append(inc)
     return out
@@ -145,6 +148,12 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 _RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
+# an article that looks back: an anniversary, a commemoration, "two years after the massacre"
+_RECALLS = re.compile(
+    r"\b(?:anniversary|commemorat\w*|memorial\s+(?:service|ceremony)|years?\s+(?:ago|after|since|on)|"
+    r"remember(?:ed|s|ing)?\s+(?:the\s+)?victims|marks?\s+(?:\w+\s+){0,2}years?)\b",
+    re.I,
+)
 _EVENT_NOUN = re.compile(
     r"(?:attacks?|blasts?|explosions?|bombings?|strikes?|raids?|assault|shooting|ambush|massacre|killings?|"
     r"violence|fighting|clashes|siege|gunm[ae]n|attackers?|bombers?|assailants?)\b",
@@ -231,8 +240,8 @@ def _own_dates(text: str, s: Sentence, published: date, base: date | None = None
     events, reports = [], []
     for d in find_dates(s.text, published, s.start, base):
         own = anchor(d, text[max(0, d.start - 30) : d.start])
-        if own is None:
-            continue
+        if own is None or d.text[:5].lower() == "since":
+            continue  # "the deadliest since 2003" dates another event
         if reporting(text, d.start, d.end):
             reports.append(replace(own, reporting=True))
         else:
@@ -311,9 +320,17 @@ def _sentence_country(ix: Indexed, text: str, s: Sentence, sm: list[Match], pref
 
 
 def _build(
-    art: _Article, g: Group, block: Block, story: list[Sentence], block_countries: list[str]
+    art: _Article,
+    g: Group,
+    block: Block,
+    story: list[Sentence],
+    block_countries: list[str],
+    is_lead: bool = False,
 ) -> DraftIncident | None:
-    """One draft from one group of sentences, or None when they name no event type."""
+    """One draft from one group of sentences, or None when they name no event type. The story's
+    lead incident is what the article reports however old it is (a follow-up on last month's
+    bombing reports that bombing), unless the lead itself recalls it ("a year after the massacre");
+    any other incident more than a week old is recalled in passing: background."""
     sents = sorted(g.sentences, key=lambda s: s.start)
     lead = next((s for s in sents if has_event_cue(s.text)), sents[0])
     ev: list[Evidence] = []
@@ -325,7 +342,10 @@ def _build(
     if etype is None:
         return None
     fat, inj = _counts(art, sents, ev, conf)
-    primary = not is_background(dm, art.published)
+    if is_lead:
+        primary = not _RECALLS.search(" ".join(s.text for s in sents[:2]))
+    else:
+        primary = not is_background(dm, art.published)
     confidence = round(sum(conf.values()) / max(len(conf), 1) * (1.0 if primary else 0.6), 3)
     start_date, end_date, precision = (
         (dm.start_date, dm.end_date, dm.precision) if dm else (art.published, art.published, "day")

@@ -54,7 +54,8 @@ _FIGURATIVE = re.compile(
     # what goes on, not what happened: "weeks of fighting", "a string of attacks", "the war"
     r"|\b(?:days|weeks|months|years|decades)\s+of\s+(?:\w+\s+){0,2}?(?:fighting|clashes|violence|conflict|war|"
     r"attacks|protests|unrest|shelling|bombardments?|strikes|airstrikes|insurgency|bloodshed)\b"
-    r"|\b(?:a|the)\s+(?:string|series|spate|wave|number|campaign|history|surge|rise|increase|cycle)\s+of\s+"
+    r"|\b(?:a|the)\s+(?:string|series|spate|wave|number|campaign|history|surge|rise|increase|cycle|uptick)\s+"
+    r"(?:of|in)\s+"
     r"(?:\w+\s+){0,2}?(?:attacks|bombings|killings|kidnappings|abductions|clashes|strikes|airstrikes|"
     r"violence|raids|assaults|explosions|protests)\b",
     _I,
@@ -79,7 +80,13 @@ _UNREAL = re.compile(
     r"|\b(?:against|prevent(?:s|ed|ing)?|avert(?:s|ed|ing)?|deter(?:s|red|ring)?)\s+(?:any\s+|further\s+|"
     r"more\s+|future\s+|possible\s+)(?:\w+\s+){0,1}$"
     r"|\bno\s+(?:\w+\s+){0,1}$"
-    r"|\b(?:previously|formerly|once|in\s+the\s+past|had\s+(?:once|earlier|previously))\s+(?:\w+\s+){0,3}$",
+    r"|\b(?:previously|formerly|once|in\s+the\s+past|had\s+(?:once|earlier|previously))\s+(?:\w+\s+){0,3}$"
+    # a court's words about what happened: "convicted of murder", "charged with the killing"
+    r"|\b(?:convicted|charged|sentenced|indicted|acquitted|guilty|tried|jailed|prosecuted|trial)\s+(?:\w+\s+){0,5}?"
+    r"(?:of|for|with|over)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$"
+    # an end sought: "a pact to end fighting", "failed to halt the violence"
+    r"|\b(?:end|ends|ending|halt|halting|stop|stopping|curb|curbing|quell|quelling|reduce|reducing)\s+"
+    r"(?:the\s+|a\s+|all\s+)?(?:\w+\s+){0,2}$",
     _I,
 )
 _CLAUSE_START = re.compile(r"[;:,\u2014(\"\u201c]|\b(?:and|but|while|after|before|when|as)\s", _I)
