@@ -65,7 +65,7 @@ VAGUE = {
     "few": 3,
 }
 
-_NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)"  # noqa: E501
+_NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)\b"  # noqa: E501
 # words that continue a number ("twenty one", "3 hundred"): never "a", "no" or a vague word
 _NUMCONT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|hundred|thousand|million)\b"  # noqa: E501
 NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMCONT})*(?:\s+of)?"  # noqa: E501
@@ -79,7 +79,7 @@ BE = r"(?P<be>(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|reportedly
 # ... rose to 27": a stated total, however long the phrase between
 _TOLL = re.compile(
     rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|people\s+killed|those\s+killed|"
-    rf"fatalities|victims|people\s+who\s+died|dead\s+people))\b[^.!?;]{{0,160}}?\b(?:(?:has|had|have)\s+)?"
+    rf"fatalities|victims|people\s+who\s+died|dead\s+people))\b(?:[^.!?;]|\.(?!\s+[A-Z])){{0,160}}?\b(?:(?:has|had|have)\s+)?"
     rf"(?:now\s+)?(?:risen|rose|climbed|increased|jumped|reached|hit|passed|topped|surpassed|stands|stood|"
     rf"went\s+up|gone\s+up|(?:been\s+)?(?:revised|raised|lowered|reduced|put)(?:\s+(?:up|down)(?:wards?)?)?|"
     rf"up|down)\s+(?:to|at)\s+(?P<n>{NUM})",
@@ -108,13 +108,18 @@ _KILLED_N = re.compile(
     rf"\b(?:killing|killed|kill|kills|claimed\s+the\s+lives\s+of|left|leaving|execut\w+|shot\s+dead|beheaded|hanged)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",  # noqa: E501
     re.I,
 )
+# "resulting in the deaths of four cattle keepers and one attacker"
+_DEATHS_OF = re.compile(
+    rf"\b(?:deaths|killings?|murders?)\s+of\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})", re.I
+)
 _N_DEATHS = re.compile(
     rf"\b(?P<n>{NUM})\s+(?:people\s+)?(?:deaths|fatalities|fatality|bodies|martyrs)\b", re.I
 )
 _BODIES_OF = re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+(?P<n>{NUM})\b\s*(?P<noun>{NOUN})", re.I)
 _CODED = re.compile(rf"\bfatalities\s+(?:were\s+)?coded\s+as\s+(?P<n>{NUM})", re.I)  # ACLED: "coded as 10"
 _N_HURT = re.compile(
-    rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{HURT})\b(?!\s+(?:later\s+)?(?:died|succumbed))", re.I
+    rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?!injuring|wounding)(?:{HURT})\b(?!\s+(?:later\s+)?(?:died|succumbed))",
+    re.I,
 )
 _HURT_N = re.compile(
     rf"\b(?:injuring|wounding|injured|wounded|injures|wounds|injure|wound)\s+(?:at\s+least\s+)?(?P<n>{NUM})\b\s*(?P<noun>{NOUN})",  # noqa: E501
@@ -129,6 +134,7 @@ _PATTERNS = {
         _FAMILY,
         _N_DIED,
         _KILLED_N,
+        _DEATHS_OF,
         _TOLL_SHORT,
         _N_DEATHS,
         _BODIES_OF,
@@ -137,7 +143,7 @@ _PATTERNS = {
     "injured": [_N_HURT, _HURT_N],
 }
 _SUBJECT_FORMS = (_N_DIED, _N_HURT)  # "<figure> <who> were killed"
-_OBJECT_FORMS = (_KILLED_N, _HURT_N)  # "killing <figure> <who>"
+_OBJECT_FORMS = (_KILLED_N, _HURT_N, _DEATHS_OF)  # "killing <figure> <who>"
 PERPS = re.compile(
     r"\b(?:bombers?|gunm[ae]n|militants?|attackers?|assailants?|terrorists?|insurgents?|forces|troops|army|police|group|rebels?|fighters?|men|strikes?|attacks?|blasts?|explosions?|bombings?|clashes|fighting|violence|shelling)\b",
     re.I,
@@ -248,7 +254,7 @@ _CUMULATIVE_AFTER = re.compile(
 _CUMULATIVE_BEFORE = re.compile(
     r"(?:\b(?:war|conflict|insurgency|violence|fighting|campaign|crisis|uprising|unrest|attacks)\s+"
     r"(?:that\s+|which\s+)?(?:has|have|had)\s+(?:so\s+far\s+|now\s+|already\s+)?(?:killed|claimed|left)\s+"
-    r"|\ba\s+total\s+of\s+|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$",
+    r"|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$",
     re.I,
 )
 _SUPERSEDED_BEFORE = re.compile(
@@ -262,10 +268,12 @@ _SUPERSEDED_BEFORE = re.compile(
 _RECALLED = re.compile(
     r"\b(?:(?:\w+\s+)?(?:days?|weeks?|months?|years?|decades?)\s+(?:after|before|since|earlier|ago)|"
     r"(?:last|previous)\s+(?:week|month|year)|earlier\s+this\s+(?:month|year)|anniversary|"
-    r"a\s+similar\s+(?:\w+\s+)?(?:attack|bombing|incident|raid|assault)|(?:the|an)\s+(?:earlier|previous|prior)|"
+    r"a\s+similar\s+(?:\w+\s+)?(?:attack|bombing|incident|raid|assault)|"
     r"(?:in|during)\s+(?:\w+\s+){0,2}(?:19|20)\d\d)\b",
     re.I,
 )
+# "the earlier bout of violence killed nearly 100": an older event's toll, in the same clause before it
+_EARLIER_EVENT = re.compile(r"\b(?:the|an)\s+(?:earlier|previous|prior)\s+[^,.;]{0,50}$", re.I)
 # the killing a protest condemns or a funeral mourns is not the protest's toll
 _GRIEVANCE = re.compile(
     r"\b(?:condemn|denounc|protest(?:ing|ed|s)?\s+(?:against|over)|mourn|demand(?:ing|ed|s)?\s+justice\s+for|"
@@ -292,6 +300,8 @@ def _not_this_toll(text: str, m: re.Match, field: str) -> bool:
         return True
     near = text[max(0, a - 60) : min(len(text), b + 60)]
     if _RECALLED.search(near) or _GRIEVANCE.search(text[max(0, a - 100) : b]):
+        return True
+    if _EARLIER_EVENT.search(text, max(0, a - 60), a):
         return True
     return field == "fatalities" and bool(_LUMPED.match(text, b))
 
@@ -349,10 +359,12 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 ):
                     continue
                 n_words = m.group("n").lower().split()
+                if n_words[-1] == "of" and noun.lower().startswith(("the ", "those ")):
+                    continue  # "two of the fatalities were adolescents": a part of the dead, not a toll
                 if (
                     n_words in (["a"], ["an"])
                     and rx in _SUBJECT_FORMS
-                    and not noun.strip()
+                    and (not noun.strip() or not be.strip())
                     or n_words[:2]
                     == [
                         "the",

@@ -125,9 +125,17 @@ _REPORT_AFTER = re.compile(
 def reporting(text: str, start: int, end: int) -> bool:
     """Whether the date at text[start:end] dates a statement ("said on Sunday", "on Monday claimed",
     "the toll rose to 24 on Wednesday") rather than the event it reports."""
-    return bool(
-        _REPORT_BEFORE.search(text[max(0, start - 45) : start]) or _REPORT_AFTER.match(text, end, end + 45)
-    )
+    if _EVENT_AFTER.match(text, end, end + 40):
+        return False  # "claimed responsibility for last Thursday's attack": the attack's date
+    before = text[max(0, start - 45) : start]
+    return bool(_REPORT_BEFORE.search(before) or _REPORT_AFTER.match(text, end, end + 45))
+
+
+_EVENT_AFTER = re.compile(
+    r"['\u2019]s\b|\s+(?:[\w-]+\s+){0,2}(?:attacks?|bombings?|blasts?|explosions?|strikes?|raids?|assault|"
+    r"shooting|ambush|massacre|killings?|clashes|siege)\b",
+    re.I,
+)
 
 
 def _recent(published: date, month: int, day: int, year: int | None) -> date | None:

@@ -78,7 +78,7 @@ def extract_incidents(
         items = _event_sentences(art, story, block_countries)
         if not items:
             continue
-        groups = group_sentences(items)
+        groups = group_sentences(items, art.published)
         if one_report:
             groups = _one_report(groups, art.published, story)
         # the lead incident: the one the story opens with (in its first two sentences)
@@ -148,6 +148,8 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 _RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
+# the present perfect and progressive tell what is happening now: "have been killed", "is fighting"
+_PRESENT = re.compile(r"\b(?:(?:has|have)\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ght)|(?:is|are)\s+[a-z]+ing)\b")
 # an article that looks back: an anniversary, a commemoration, "two years after the massacre"
 _RECALLS = re.compile(
     r"\b(?:anniversary|commemorat\w*|memorial\s+(?:service|ceremony)|years?\s+(?:ago|after|since|on)|"
@@ -209,8 +211,9 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
                 country,
                 event_date,
                 _spot(art, s, sm, country, block_countries) if has_event_cue(s.text) else None,
-                bool(_SEPARATE.search(s.text)),
-                _refers_back(s.text),
+                separate=bool(_SEPARATE.search(s.text)),
+                refers_back=_refers_back(s.text),
+                current=bool(_PRESENT.search(s.text)),
             )
         )
     return items

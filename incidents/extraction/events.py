@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .factual import figurative, unreal_before
+from .factual import figurative, habitual_after, unreal_before
 
 
 def _rx(words: str) -> re.Pattern[str]:
@@ -137,7 +137,7 @@ class EventType:
 def _find(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first match of `rx` in `text` that reports something real (not planned, feared, called for)."""
     for m in rx.finditer(text):
-        if not unreal_before(text, m.start()):
+        if not unreal_before(text, m.start()) and not habitual_after(text, m.end()):
             return m
     return None
 

@@ -138,6 +138,20 @@ def figurative(text: str) -> str:
     return _blank(text, spans)
 
 
+# "has been bombed repeatedly since 2003", "which is fighting the cartel for control": a state of
+# affairs, not an event
+_HABITUAL_AFTER = re.compile(
+    r"[\w-]*\s+(?:\w+\s+){0,2}?(?:repeatedly|regularly|frequently|routinely|constantly|for\s+years|for\s+decades|"
+    r"over\s+the\s+years|since\s+(?:19|20)\d\d|(?:for|over)\s+(?:the\s+)?control\b|to\s+(?:topple|overthrow))",
+    _I,
+)
+
+
+def habitual_after(text: str, end: int) -> bool:
+    """Whether the words right after a cue make it a habit or a state rather than one event."""
+    return bool(_HABITUAL_AFTER.match(text, end, end + 60))
+
+
 def unreal_before(text: str, pos: int) -> bool:
     """Whether the words just before `pos`, in the same clause, make what follows unreal."""
     window = text[max(0, pos - 80) : pos]

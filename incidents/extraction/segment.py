@@ -84,6 +84,7 @@ class EventSentence:
     date: DateMention | None = None
     spot: Spot | None = None
     separate: bool = False  # "Separately, ...", "Elsewhere, ...": another event
+    current: bool = False  # told in the present ("is fighting", "have been killed"): not an old event
     refers_back: bool = False  # "The blast ...", "The attack ...": the event told before
 
 
@@ -104,9 +105,16 @@ def close(a: DateMention, b: DateMention) -> bool:
     return a.start_date - slack <= b.end_date and b.start_date - slack <= a.end_date
 
 
-def _fits(g: Group, e: EventSentence) -> bool:
-    """Whether an event sentence may tell the incident of group `g`: no other country, date or place."""
+def _fits(g: Group, e: EventSentence, published: date | None = None) -> bool:
+    """Whether an event sentence may tell the incident of group `g`: no other country, date or place,
+    and nothing told in the present joins an event of weeks ago."""
+    if e.refers_back:
+        return (
+            e.date is None or g.date is None or close(g.date, e.date)
+        )  # its places and countries are asides
     if e.country and g.country and e.country != g.country:
+        return False
+    if e.current and e.date is None and published is not None and is_background(g.date, published):
         return False
     if e.date is not None and g.date is not None and not close(g.date, e.date):
         return False
@@ -114,7 +122,7 @@ def _fits(g: Group, e: EventSentence) -> bool:
     return e.spot is None or g.spot is None or g.spot.holds(e.spot) or e.refers_back
 
 
-def group_sentences(items: list[EventSentence]) -> list[Group]:
+def group_sentences(items: list[EventSentence], published: date | None = None) -> list[Group]:
     """Cluster event sentences into incidents: a sentence joins the incident told just before it when
     nothing it says (country, date, place) sets it apart, else the latest one it fits, else starts
     its own. "Separately" and "elsewhere" start a new one."""
@@ -124,7 +132,9 @@ def group_sentences(items: list[EventSentence]) -> list[Group]:
         target: Group | None = None
         if not (e.separate and groups):
             for g in ([cur] if cur is not None else []) + groups[::-1]:
-                if _fits(g, e) and (e.date is not None or e.country or e.spot or g is cur):
+                # the story's first incident is its subject, however old: the present tells its sequel
+                when = published if g is not groups[0] else None
+                if _fits(g, e, when) and (e.date is not None or e.country or e.spot or g is cur):
                     target = g
                     break
         if target is None:
