@@ -254,7 +254,8 @@ _CUMULATIVE_AFTER = re.compile(
 _CUMULATIVE_BEFORE = re.compile(
     r"(?:\b(?:war|conflict|insurgency|violence|fighting|campaign|crisis|uprising|unrest|attacks)\s+"
     r"(?:that\s+|which\s+)?(?:has|have|had)\s+(?:so\s+far\s+|now\s+|already\s+)?(?:killed|claimed|left)\s+"
-    r"|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$",
+    r"|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$"
+    r"|\ba\s+total\s+of\s+(?=[^.;]{0,40}\b(?:have|has)\s+been\s+killed)",
     re.I,
 )
 _SUPERSEDED_BEFORE = re.compile(

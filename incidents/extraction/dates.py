@@ -57,7 +57,9 @@ _HOLIDAY = re.compile(
 )
 _SPAN_AFTER = re.compile(
     r"\b(?:(?:less|more)\s+than\s+|barely\s+|just\s+|only\s+|nearly\s+|almost\s+|some\s+)?(?P<n>an?|\w+)\s+"
-    r"(?P<unit>days?|weeks?|months?|years?)\s+(?:after|since)\b",
+    r"(?P<unit>days?|weeks?|months?|years?)\s+(?:after|since)\b"
+    # not "a day after the attack": that dates something after the event told, not another event
+    r"(?!\s+(?:the|this|that|its|their|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b")
@@ -128,9 +130,12 @@ def reporting(text: str, start: int, end: int) -> bool:
     if _EVENT_AFTER.match(text, end, end + 40):
         return False  # "claimed responsibility for last Thursday's attack": the attack's date
     before = text[max(0, start - 45) : start]
+    if _BY_DATE.search(before):
+        return True  # "had completed all autopsies by late on Thursday": a deadline
     return bool(_REPORT_BEFORE.search(before) or _REPORT_AFTER.match(text, end, end + 45))
 
 
+_BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:late\s+|early\s+)?(?:on\s+)?$", re.I)
 _EVENT_AFTER = re.compile(
     r"['\u2019]s\b|\s+(?:[\w-]+\s+){0,2}(?:attacks?|bombings?|blasts?|explosions?|strikes?|raids?|assault|"
     r"shooting|ambush|massacre|killings?|clashes|siege)\b",

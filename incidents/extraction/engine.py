@@ -240,16 +240,19 @@ def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: lis
 def _own_dates(text: str, s: Sentence, published: date, base: date | None = None) -> list[DateMention]:
     """The sentence's dates that date its own event ("two days later, on ..." shifted back), the
     event's before those of statements about it ("said on Sunday")."""
-    events, reports = [], []
+    events, reports, since = [], [], []
     for d in find_dates(s.text, published, s.start, base):
         own = anchor(d, text[max(0, d.start - 30) : d.start])
-        if own is None or d.text[:5].lower() == "since":
-            continue  # "the deadliest since 2003" dates another event
+        if own is None:
+            continue
+        if d.text[:5].lower() == "since":
+            since.append(own)  # "the deadliest since 2003": another event's date, the sentence's if alone
+            continue
         if reporting(text, d.start, d.end):
             reports.append(replace(own, reporting=True))
         else:
             events.append(own)
-    return events + reports
+    return events + reports or since
 
 
 def _one_report(groups: list[Group], published: date, sents: list[Sentence]) -> list[Group]:
@@ -455,6 +458,15 @@ def _date(
     if dm is None and block.headline is not None:
         hd = find_dates(block.headline.text, published, block.headline.start)
         dm = hd[0] if hd else None
+    if dm is not None and dm.precision in ("week", "month") and not dm.reporting:
+        # "last week's abduction ... on Friday night, gunmen attacked": the day inside the week
+        days = [
+            d
+            for s in sents
+            for d in _own_dates(text, s, published)
+            if d.precision == "day" and not d.reporting and dm.start_date <= d.start_date <= dm.end_date
+        ]
+        dm = days[0] if days else dm
     # "On 8 May, for the second consecutive day" stays 8 May when published on the 11th
     for s in sents:
         for d in find_dates(s.text, published, s.start):

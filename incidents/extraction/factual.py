@@ -57,7 +57,11 @@ _FIGURATIVE = re.compile(
     r"|\b(?:a|the)\s+(?:string|series|spate|wave|number|campaign|history|surge|rise|increase|cycle|uptick)\s+"
     r"(?:of|in)\s+"
     r"(?:\w+\s+){0,2}?(?:attacks|bombings|killings|kidnappings|abductions|clashes|strikes|airstrikes|"
-    r"violence|raids|assaults|explosions|protests)\b",
+    r"violence|raids|assaults|explosions|protests)\b"
+    # who is behind attacks in general: "responsible for several bomb attacks", "a launchpad for attacks"
+    r"|\b(?:responsible\s+for|behind|involved\s+in|blamed\s+for|suspected\s+of|linked\s+to|wanted\s+for|"
+    r"launch\s*pad\s+for|staging\s+ground\s+for|safe\s+havens?\s+for|base\s+for)\s+(?:\w+\s+){0,3}?"
+    r"(?:attacks|bombings|killings|kidnappings|raids|ambushes|massacres)\b",
     _I,
 )
 
@@ -141,7 +145,7 @@ def figurative(text: str) -> str:
 # "has been bombed repeatedly since 2003", "which is fighting the cartel for control": a state of
 # affairs, not an event
 _HABITUAL_AFTER = re.compile(
-    r"[\w-]*\s+(?:\w+\s+){0,2}?(?:repeatedly|regularly|frequently|routinely|constantly|for\s+years|for\s+decades|"
+    r"[\w-]*\s+(?:\w+\s+){0,5}?(?:repeatedly|regularly|frequently|routinely|constantly|for\s+years|for\s+decades|"
     r"over\s+the\s+years|since\s+(?:19|20)\d\d|(?:for|over)\s+(?:the\s+)?control\b|to\s+(?:topple|overthrow))",
     _I,
 )

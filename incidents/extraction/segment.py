@@ -151,5 +151,10 @@ def group_sentences(items: list[EventSentence], published: date | None = None) -
 
 
 def is_background(dm: DateMention | None, published: date) -> bool:
-    """An incident that ended more than a week before publication is recalled, not reported."""
-    return dm is not None and dm.end_date < published - timedelta(days=7)
+    """An incident that ended more than a week before publication is recalled, not reported; so is
+    one dated only by a past year ("last year", "in 2017")."""
+    if dm is None:
+        return False
+    if dm.precision == "year" and dm.start_date < published - timedelta(days=30):
+        return True
+    return dm.end_date < published - timedelta(days=7)
