@@ -488,6 +488,9 @@ def _perpetrator(parties: list[ActorMention], lead_end: int) -> ActorMention | N
     return perp
 
 
+_ANYONE = re.compile(r"people|persons?|victims|individuals", re.I)
+
+
 def _target(
     parties: list[ActorMention],
     perp: ActorMention | None,
@@ -505,9 +508,11 @@ def _target(
         cands = [m for m in cands if m.kind != "unidentified"]  # the bomber killed with his victims
     patients = [m for m in cands if m.patient]
     lead_patients = [m for m in patients if m.start < lead_end]
+    hint = target_hint(lead)
+    if lead_patients and hint in ("police", "military") and _ANYONE.fullmatch(lead_patients[0].text):
+        lead_patients = []  # "eight people were killed when militants attacked a police station"
     if lead_patients:
         return lead_patients[0]
-    hint = target_hint(lead)
     if hint:
         kinds = ("civilians", "government") if hint == "civilians" else (hint,)
         hit = next((m for m in cands if m.kind in kinds and not m.agent), None)

@@ -181,6 +181,16 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
             if mm:
                 fam, m = name, mm
                 break
+    if fam == "attack" and _GENERIC_HARM.fullmatch(m.group()) and not _find(_GUNS, full):
+        # "eight people were killed in the attack" says nothing of how: the incident's other
+        # sentences may ("the suicide bomber blew himself up")
+        for name in ("suicide", "air", "shell", "ied", "grenade"):
+            mm = _find(dict(FAMILY_CUES)[name], full)
+            if mm:
+                return _explosive(name, full, mm)
+    mob = _find(MOB_BY, lead)
+    if fam == "attack" and mob and not re.search(r"\b(?:gun|firearm|rifle|shot|armed)", lead, re.I):
+        fam = "mob"  # "beaten to death by a mob", "lynched by villagers"
     if (
         fam == "clash"
         and (_find(RIOT, lead) or _find(MOB, lead))
@@ -208,7 +218,7 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
         )
     if fam in ("protest", "riot", "mob"):
         return _crowd(fam, lead, full, m)
-    if fam == "shell" and _find(SMALL_ARMS, lead):
+    if fam in ("shell", "grenade") and _find(SMALL_ARMS, lead):
         return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
     if fam == "attack" and _find(TURNS_TO_FIGHT, full):
         return EventType("Battles", "Armed clash", m.start(), m.end(), "clash")
@@ -244,6 +254,22 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
     if fam == "arrest":
         return EventType("Strategic developments", "Arrests", m.start(), m.end(), fam)
     return None
+
+
+def _explosive(name: str, text: str, m: re.Match[str]) -> EventType:
+    return EventType("Explosions/Remote violence", dict(EXPLOSIVE_SUBS)[name], m.start(), m.end(), name)
+
+
+_GUNS = re.compile(
+    r"\b(?:small\s+arms|machine\s+guns?|gunfire|rifles?|exchange(?:d)?\s+(?:of\s+)?fire|opened\s+fire|firing|"
+    r"gunm[ae]n|shooting|shot|gun\s*battle|gunfight|firefight|stormed)\b",
+    re.I,
+)
+_GENERIC_HARM = re.compile(r"killed|attack|assault|slain|bodies|body\s+(?:was|of)|found\s+dead", re.I)
+MOB_BY = re.compile(
+    r"\b(?:by|when)\s+(?:a\s+|an\s+|the\s+)?(?:angry\s+|irate\s+)?(?:mob|villagers|crowd|locals|residents|vigilantes)\b",
+    re.I,
+)
 
 
 def _crowd(fam: str, lead: str, full: str, m: re.Match[str]) -> EventType:
