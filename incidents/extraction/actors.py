@@ -64,6 +64,7 @@ _VIOLENT_VERB = (
 )
 AGENT_AFTER = re.compile(
     r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
+    r"(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)"  # "in an ambush": a noun, not a verb
     rf"(?:{_VIOLENT_VERB})(?!ers?\b)[a-z]{{0,4}}\b",
     re.I,
 )

@@ -75,6 +75,7 @@ _SIGN_OFF_LINE = re.compile(
 _SIGN_OFF_TAIL = re.compile(r"(?<=[.!?\"\u201d])[ \t]*\((?:[A-Z][\w.'-]*)(?: [A-Z][\w.'-]*){0,3}\)[ \t]*$")
 _NEWS_PREFIX = re.compile(r"[ \t]*[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}[ \t]?/[ \t]")  # "Shafaq News/ ..."
 _LINE = re.compile(r"[^\n]*")
+_BARE_NAME = re.compile(r"[A-Z][a-z'\u2019-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\u2019-]+){1,2}")
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,14 @@ def read_document(text: str, published: date, title: str = "") -> Document:
                     blank(a, a + prefix.end(), "source")
             body_lines.append(a)
     dateline = None
-    for a in body_lines:
+    for n, a in enumerate(body_lines):
         dateline = _dateline(text, a, published)
         if dateline is not None:
             blank(dateline.start, dateline.end, "dateline")
+            for b in body_lines[:n]:
+                line = text[b : text.find("\n", b) if "\n" in text[b:] else len(text)]
+                if _BARE_NAME.fullmatch(line.strip()):
+                    blank(b, b + len(line), "byline")  # "Matilda Colman" over "MEXICO CITY (Reuters) -"
             break
     reference = published
     if dateline is not None and dateline.date is not None:
@@ -154,8 +159,8 @@ def _furniture(line: str, folded_title: str, head: bool, last: bool) -> str:
     stripped = line.strip()
     if not stripped:
         return ""
-    if folded_title and _fold(stripped) == folded_title:
-        return "headline"
+    if folded_title and _fold(stripped).startswith(folded_title):
+        return "headline"  # the title again, perhaps with "By Reuters" after it
     if _FURNITURE.match(line):
         return "furniture"
     if len(stripped) <= 60 and _CLOCK.search(stripped) and _is_stamp(stripped):

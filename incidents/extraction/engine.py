@@ -214,6 +214,7 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
                 separate=bool(_SEPARATE.search(s.text)),
                 refers_back=_refers_back(s.text),
                 current=bool(_PRESENT.search(s.text)),
+                reported=dms[0] if dms and dms[0].reporting else None,
             )
         )
     return items

@@ -85,6 +85,7 @@ class EventSentence:
     spot: Spot | None = None
     separate: bool = False  # "Separately, ...", "Elsewhere, ...": another event
     current: bool = False  # told in the present ("is fighting", "have been killed"): not an old event
+    reported: DateMention | None = None  # "activists said today": when it was told, with no date of its own
     refers_back: bool = False  # "The blast ...", "The attack ...": the event told before
 
 
@@ -96,6 +97,7 @@ class Group:
     date: DateMention | None = None
     sentences: list[Sentence] = field(default_factory=list)
     spot: Spot | None = None
+    reported: DateMention | None = None
 
 
 def close(a: DateMention, b: DateMention) -> bool:
@@ -118,6 +120,13 @@ def _fits(g: Group, e: EventSentence, published: date | None = None) -> bool:
         return False
     if e.date is not None and g.date is not None and not close(g.date, e.date):
         return False
+    old = (
+        g.reported is not None
+        and e.date is not None
+        and e.date.end_date < g.reported.start_date - timedelta(days=7)
+    )
+    if g.date is None and old:
+        return False  # "killing 11, activists said today" is not the story's 2011 arrests
     # ACLED: another place is another event
     return e.spot is None or g.spot is None or g.spot.holds(e.spot) or e.refers_back
 
@@ -145,6 +154,8 @@ def group_sentences(items: list[EventSentence], published: date | None = None) -
             target.date = e.date
         if e.spot is not None and target.spot is None:
             target.spot = e.spot
+        if e.reported is not None and target.reported is None:
+            target.reported = e.reported
         target.sentences.append(e.sentence)
         cur = target
     return groups
