@@ -28,7 +28,7 @@ _MONTH = (
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DL_DATE = rf"(?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?: \d{{4}})?)"
-_AGENCY = r"\((?P<agency>[A-Za-z][\w .&'-]{0,30})\)"
+_AGENCY = r"\((?P<agency>[A-Za-z][\w .&'/,-]{0,60})\)"
 _SEP = r"[ \t]*(?:[-\u2013\u2014]+|:)[ \t]*"
 _DATELINE = re.compile(
     rf"[ \t]*(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})"

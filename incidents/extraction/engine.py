@@ -138,6 +138,8 @@ def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[P
 _SEPARATE = re.compile(
     r"^\W*(?:separately|elsewhere|meanwhile|in\s+(?:a\s+)?(?:separate|another|other|a\s+second|an\s+unrelated)\s+"
     r"(?:attack|incident|development|violence|bombing|raid|clash|strike)s?)\b|"
+    r"\bin\s+(?:another|a\s+different|a\s+second)\s+(?:neighbou?rhood|area|town|village|district|province|city|"
+    r"location|place|region|state)\b|"
     r"\bin\s+a\s+separate\s+(?:attack|incident)\b",
     re.I,
 )
@@ -247,7 +249,9 @@ def _own_dates(text: str, s: Sentence, published: date, base: date | None = None
         if own is None:
             continue
         if d.text[:5].lower() == "since":
-            since.append(own)  # "the deadliest since 2003": another event's date, the sentence's if alone
+            # "the deadliest since 2003": another event's date; the sentence's own only if it has no
+            # other, and even then not one to date an incident by
+            since.append(replace(own, reporting=True))
             continue
         if reporting(text, d.start, d.end):
             reports.append(replace(own, reporting=True))

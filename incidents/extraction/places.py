@@ -282,11 +282,12 @@ def locative(text: str, start: int, end: int) -> bool:
     "near", "the town of", or followed by a kind of place ("Kabul's airport", "Sukma district")."""
     before = _ARTICLE_END.sub("", text[max(0, start - 60) : start])
     cue = _STRONG_CUE.search(before)
-    if cue and _ORIGIN.search(before, 0, cue.start()):
+    if cue and _KIND_OF.match(cue.group()) and _ORIGIN.search(before, 0, cue.start()):
         return False  # "returning from the town of X", "a man from the Arab town of X": not where
     return bool(cue or _FACILITY_AFTER.match(text, end, end + 40))
 
 
+_KIND_OF = re.compile(r"(?:villages?|towns?|city|cities|districts?|area|outskirts|suburbs?|camp|provinces?)\s+of", re.I)
 _ORIGIN = re.compile(
     r"\b(?:from|to|towards?|for|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,2}$",
     re.I,
