@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from . import actors as act
 from .counts import CountMention, find_counts
@@ -152,6 +152,7 @@ _REFERS_BACK = re.compile(
 _RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
 # the present perfect and progressive tell what is happening now: "have been killed", "is fighting"
 _PRESENT = re.compile(r"\b(?:(?:has|have)\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ght)|(?:is|are)\s+[a-z]+ing)\b")
+_FOLLOW_UP = timedelta(days=60)  # a follow-up reports its event within weeks; older leads are looked back on
 # an article that looks back: an anniversary, a commemoration, "two years after the massacre"
 _RECALLS = re.compile(
     r"\b(?:anniversary|commemorat\w*|memorial\s+(?:service|ceremony)|years?\s+(?:ago|after|since|on)|"
@@ -353,7 +354,9 @@ def _build(
     if etype is None:
         return None
     fat, inj = _counts(art, sents, ev, conf)
-    if is_lead:
+    if is_lead and not (
+        dm is not None and (dm.precision == "year" or dm.end_date < art.published - _FOLLOW_UP)
+    ):
         primary = not _RECALLS.search(" ".join(s.text for s in sents[:2]))
     else:
         primary = not is_background(dm, art.published)

@@ -82,6 +82,9 @@ COMMON_WORDS = frozenset(
 )
 
 
+_KIND_WORDS = frozenset(["state", "province", "region", "governorate", "county", "district"])
+
+
 def load_reference_knowledge(path: str | Path | None = None, gazetteer: bool = True) -> Knowledge:
     """Read countries.json, places.json and actors.json from `path` (default: incidents/reference/).
 
@@ -243,7 +246,15 @@ def indexed(knowledge: Knowledge) -> Indexed:
                 admin1_names.setdefault(name_keys(nm), []).append(p)
         for nm in (p.name, *p.aliases):
             keys = name_keys(nm)
-            if keys in country_words or all(k in COMMON_WORDS for k in keys):
+            own_country = country_names.get(keys)
+            if keys in country_words and not (
+                p.kind == "admin1" and own_country and own_country.code == p.country
+            ):
+                continue  # "Jordan" is the country; but "Gaza Strip" is also the Palestinian admin1
+            if all(k in COMMON_WORDS for k in keys) and not (len(keys) > 1 and keys[-1] in _KIND_WORDS):
+                if p.kind == "admin1":  # "Lakes" is a word; "Lakes State" is a place
+                    for kind in ("State", "Province", "Region"):
+                        idx.add(f"{nm} {kind}", "place", p)
                 continue
             idx.add(nm, "place", p)
     for a in knowledge.actors:

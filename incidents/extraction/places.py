@@ -287,7 +287,9 @@ def locative(text: str, start: int, end: int) -> bool:
     return bool(cue or _FACILITY_AFTER.match(text, end, end + 40))
 
 
-_KIND_OF = re.compile(r"(?:villages?|towns?|city|cities|districts?|area|outskirts|suburbs?|camp|provinces?)\s+of", re.I)
+_KIND_OF = re.compile(
+    r"(?:villages?|towns?|city|cities|districts?|area|outskirts|suburbs?|camp|provinces?)\s+of", re.I
+)
 _ORIGIN = re.compile(
     r"\b(?:from|to|towards?|for|into)\s+(?:the\s+|a\s+|an\s+)?(?:[\w'-]+\s+){0,2}$",
     re.I,
@@ -496,7 +498,7 @@ def _in_personal_name(ix: Indexed, text: str, toks: list[Token], m: Match) -> bo
 
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").
 _PARTICLES = "al|el|ad|ar|as|an|at|az|ash|ath|adh|ed|es|ez|de|del|da|do|di|la|le|of|bin|ibn|abu|bani|beni"
-_GAP = re.compile(rf"[ \-]+(?:(?:{_PARTICLES})[ \-]+)?", re.I)
+_GAP = re.compile(rf"[ \-](?:(?:{_PARTICLES})[ \-])?", re.I)  # not " - ": a dash between two names parts them
 _FOLLOWING = re.compile(r"(?:,\s+|\s+\()([A-Z][\w'\u2019-]*(?:[ -][A-Za-z][\w'\u2019-]*){0,3})")
 
 
