@@ -243,9 +243,12 @@ class Incident(models.Model):
             models.Index(fields=["-start_date", "-id"], name="incident_date_keyset"),
             models.Index(fields=["country", "-start_date", "-id"], name="incident_country_date_keyset"),
             models.Index(fields=["updated_at", "id"], name="incident_updated_keyset"),
-            # the review queue (drafts and analyst-saved drafts), oldest first: next/previous draft
+            # the review queue (drafts and analyst-saved drafts, not background ones), oldest first:
+            # next/previous draft (incidents.review.queue)
             models.Index(
-                fields=["id"], condition=Q(status__in=["draft", "reviewed"]), name="incident_review_queue"
+                fields=["id"],
+                condition=Q(status__in=["draft", "reviewed"], is_background=False),
+                name="incident_review_queue",
             ),
         ]
 

@@ -98,6 +98,20 @@ def test_filters(analyst, world, query, expected):
     assert _ids(_client(analyst).get(f"/api/v1/incidents/?{query}")) == {world[k].pk for k in expected}
 
 
+def test_background_incidents_are_listed_unless_a_client_asks_otherwise(analyst, world):
+    """The default is every incident, as before the filter existed: clients see no change."""
+    Incident.objects.filter(pk=world["market"].pk).update(is_background=True)
+    client = _client(analyst)
+    every = {world[k].pk for k in ("raid", "prison", "market", "protest")}
+    assert _ids(client.get("/api/v1/incidents/")) == every
+    assert _ids(client.get("/api/v1/incidents/?background=include")) == every
+    assert _ids(client.get("/api/v1/incidents/?background=exclude")) == every - {world["market"].pk}
+    assert _ids(client.get("/api/v1/incidents/?background=only")) == {world["market"].pk}
+    export = client.get("/api/v1/incidents/?background=only&format=csv")
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert len(rows) == 2  # the export takes the filter too: a header and the one row
+
+
 def test_actor_filter_by_id_and_updated_since_feed(analyst, world):
     client = _client(analyst)
     isis = world["actors"]["isis"]
@@ -122,6 +136,7 @@ def test_actor_filter_by_id_and_updated_since_feed(analyst, world):
         ("page_size=100000", "page_size"),
         ("cursor=%%%", "cursor"),
         ("updated_since=monday", "updated_since"),
+        ("background=hide", "background"),
     ],
 )
 def test_bad_parameters_get_a_400_naming_them(analyst, world, query, param):

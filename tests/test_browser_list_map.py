@@ -172,3 +172,42 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     page.reload()
     page.wait_for_function("document.getElementById('incident-map').dataset.points === '4'")
     assert "Showing the newest 4 matching incidents only" in page.inner_text("#map-status")
+
+
+@pytest.fixture
+def kano_recalled(incidents):
+    """Kano's attack becomes an older event an article recalls: a background incident."""
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=incidents["Kano"]).update(is_background=True)
+    return incidents
+
+
+def test_background_incidents_are_badged_and_filtered_in_the_browser(
+    live_server, no_tiles, kano_recalled, browser_page
+):
+    page, incidents = browser_page, kano_recalled
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/incidents/?country=NG")
+    row = page.locator(f"tr[data-incident='{incidents['Kano']}']")
+    assert row.locator(".badge-background").inner_text() == "BACKGROUND"  # shown in capitals
+    assert page.locator("#incident-results .badge-background").count() == 1
+
+    # the filter form's control leaves them out, through htmx like every filter
+    page.select_option("#id_background", "exclude")
+    page.wait_for_url(re.compile(r"background=exclude"))
+    page.wait_for_function("document.querySelectorAll('#incident-results tbody tr').length === 2")
+    assert sorted(_places(page)) == ["Lagos", "Maiduguri"]
+
+    # the review page's header
+    page.goto(f"{live_server.url}/incidents/{incidents['Kano']}/")
+    assert page.locator(".review-head .badge-background").is_visible()
+
+    # the map's popup, the same badge copied from the page's template
+    page.goto(f"{live_server.url}/incidents/map/?country=NG&background=only")
+    page.wait_for_function("document.getElementById('incident-map').dataset.points === '1'")
+    page.locator(".leaflet-overlay-pane svg path.incident-marker").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".badge-background").inner_text() == "BACKGROUND"
+    assert "Kano" in popup.inner_text()

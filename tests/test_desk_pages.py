@@ -205,6 +205,26 @@ def test_the_oldest_drafts_come_first(analyst_client, countries):
     assert response.context["queues"]["draft_count"] == 7
 
 
+def test_background_drafts_wait_outside_the_dashboards_queue(analyst_client, countries):
+    iq, _ = countries
+    recalled = Incident.objects.create(
+        start_date=dt.date(2023, 5, 1), country=iq, is_background=True, **BATTLE
+    )
+    drafts = [
+        Incident.objects.create(start_date=dt.date(2024, 1, d), country=iq, confidence=c, **BATTLE)
+        for d, c in ((1, 0.9), (2, 0.3), (3, None))
+    ]
+    queues = analyst_client.get("/").context["queues"]
+    assert queues["draft_count"] == 3 and recalled not in queues["oldest_drafts"]
+    assert [i.pk for i in queues["oldest_drafts"]] == [i.pk for i in drafts]
+    # the count is the count of the list the dashboard's link opens, whatever the filter says
+    listed = analyst_client.get(queues["drafts_url"])
+    assert listed.status_code == 200 and listed.context["count"] == queues["draft_count"]
+    assert recalled.pk not in [row.pk for row in listed.context["rows"]]
+    asked = analyst_client.get("/incidents/", {"status": "draft", "background": "include"})
+    assert asked.context["count"] == 4  # an analyst who asks for them sees them
+
+
 def test_dashboard_figures_at_100000_incidents_take_a_fixed_number_of_queries(analyst_client, countries):
     """Every figure is an aggregate over a bounded window: 100,000 incidents (all within the last
     year, the worst case for the chart) cost a fixed number of queries (bench/pages.py times it)."""

@@ -154,6 +154,8 @@ def world(db):
         ("Maiduguri", army, "associated"),
     ]:
         IncidentActor.objects.create(incident=made[place], actor=actor, role=role)
+    # an older attack an article recalled in passing: a background incident
+    Incident.objects.filter(pk=made["Kirkuk"].pk).update(is_background=True)
     return made
 
 
@@ -194,6 +196,10 @@ def test_the_pages_need_a_login(client, url):
         ({"bbox": "38,34,46,37"}, {"Kirkuk", "Hasakah", "Raqqa"}),
         ({"q": "prison"}, {"Hasakah"}),
         ({"country": "IQ", "event_type": "Battles", "q": "army"}, {"Baqubah"}),
+        ({"background": "include"}, {"Baqubah", "Kirkuk", "Hasakah", "Raqqa", "Maiduguri", "Lagos"}),
+        ({"background": "exclude"}, {"Baqubah", "Hasakah", "Raqqa", "Maiduguri", "Lagos"}),
+        ({"background": "only"}, {"Kirkuk"}),
+        ({"country": "IQ", "background": "exclude"}, {"Baqubah"}),
     ],
 )
 def test_the_list_applies_the_api_filters(analyst_client, world, params, expected):
@@ -224,6 +230,21 @@ def test_a_bad_filter_is_reported_and_lists_nothing(analyst_client, world):
     page = response.content.decode()
     assert "Not ISO 3166-1 alpha-2 codes: IRAQ" in page and "bbox is four numbers" in page
     assert row_ids(response) == []
+
+
+def test_the_background_filter_has_a_control_and_refuses_other_values(analyst_client, world):
+    page = analyst_client.get("/incidents/", {"background": "exclude"}).content.decode()
+    assert '<select name="background" id="id_background">' in page
+    assert '<option value="exclude" selected>left out</option>' in page
+    response = analyst_client.get("/incidents/", {"background": "hide"})
+    assert response.status_code == 400 and "background" in response.context["filter_errors"]
+
+
+def test_list_rows_badge_background_incidents(analyst_client, world):
+    html = analyst_client.get("/incidents/").content.decode()
+    rows = dict(re.findall(r'<tr data-incident="(\d+)">(.*?)</tr>', html, re.S))
+    badged = {pk for pk, row in rows.items() if 'class="badge badge-background"' in row}
+    assert badged == {str(world["Kirkuk"].pk)} and len(rows) == 6
 
 
 def test_empty_fields_of_a_plain_form_submit_are_dropped_from_the_url(analyst_client, world):
@@ -587,7 +608,9 @@ def test_map_points_are_compact_filtered_rows(analyst_client, world):
         "2022-01-21",
         "Armed clash",
         "Baqubah, Diyala, Iraq",
+        False,
     ]
+    assert by_id[world["Kirkuk"].pk][7] is True  # a background incident: its popup shows the badge
     assert [row[0] for row in body["points"]] == [
         world["Maiduguri"].pk,
         world["Baqubah"].pk,

@@ -127,6 +127,7 @@ ROW_FIELDS = (
     "location_name",
     "fatalities_best",
     "status",
+    "is_background",
     "assigned_to__username",
     "updated_at",
 )
