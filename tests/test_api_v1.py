@@ -166,6 +166,24 @@ def test_keyset_pages_walk_everything_once_in_order(analyst, world):
     assert [r["fatalities"]["best"] for r in rest["results"]] == [11, 120]
 
 
+def test_ordering_by_confidence_least_sure_first_through_keyset_pages(analyst, world):
+    for key, confidence in (("raid", 0.7), ("prison", 0.25), ("market", 0.7)):  # protest: none
+        Incident.objects.filter(pk=world[key].pk).update(confidence=confidence)
+    client = _client(analyst)
+    for ordering, expected in [
+        ("confidence", ["prison", "raid", "market", "protest"]),  # ties by id, none last
+        ("-confidence", ["protest", "market", "raid", "prison"]),
+    ]:
+        url, ids = f"/api/v1/incidents/?page_size=1&ordering={ordering}", []
+        while url:
+            body = client.get(url).json()
+            ids += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert ids == [world[k].pk for k in expected], ordering
+    first = client.get("/api/v1/incidents/?ordering=confidence&page_size=1").json()
+    assert first["results"][0]["confidence"] == 0.25
+
+
 def test_queries_per_list_request_do_not_grow_with_page_size(analyst, world):
     client = _client(analyst)
     client.get("/api/v1/incidents/")  # the token's last-use time is written once, here
@@ -424,7 +442,8 @@ def test_readers_see_only_published_incidents_of_an_article(analyst, world, djan
 
 
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the full-text GIN indexes exist on PostgreSQL only (CI runs it)"
+    connection.vendor != "postgresql",
+    reason="the full-text GIN indexes exist on PostgreSQL only (CI runs it)",
 )
 def test_text_search_can_use_both_full_text_indexes(world):
     """`q` must be answerable from the GIN indexes (not a per-row tsvector over the whole table)."""

@@ -211,3 +211,39 @@ def test_background_incidents_are_badged_and_filtered_in_the_browser(
     popup.wait_for()
     assert popup.locator(".badge-background").inner_text() == "BACKGROUND"
     assert "Kano" in popup.inner_text()
+
+
+@pytest.fixture
+def confidences(incidents):
+    """The extractor's confidence in each Nigerian draft; the published Baghdad ones have none."""
+    from incidents.models import Incident
+
+    for place, confidence in (("Maiduguri", 0.9), ("Lagos", 0.4), ("Kano", 0.6)):
+        Incident.objects.filter(pk=incidents[place]).update(confidence=confidence)
+    return incidents
+
+
+def test_the_dashboard_opens_the_drafts_least_sure_first_and_the_column_flips(
+    live_server, no_tiles, confidences, browser_page
+):
+    page = browser_page
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/")
+    page.click("#least-sure-link")
+    page.wait_for_url(re.compile(r"/incidents/\?status=draft&background=exclude&ordering=confidence$"))
+    assert _places(page) == ["Lagos", "Kano", "Maiduguri"]
+    assert page.locator("#incident-results td.incident-confidence").all_inner_texts() == [
+        "0.40",
+        "0.60",
+        "0.90",
+    ]
+    assert page.get_attribute("th:has(a.sort[data-sort=confidence])", "aria-sort") == "ascending"
+
+    # the column's header flips the order through htmx, the filters kept
+    page.click("a.sort[data-sort=confidence]")
+    page.wait_for_url(re.compile(r"ordering=-confidence"))
+    page.wait_for_function(
+        "document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Maiduguri'"
+    )
+    assert _places(page) == ["Maiduguri", "Kano", "Lagos"]
+    assert "3 incidents" in page.inner_text("#result-count")

@@ -225,6 +225,22 @@ def test_background_drafts_wait_outside_the_dashboards_queue(analyst_client, cou
     assert asked.context["count"] == 4  # an analyst who asks for them sees them
 
 
+def test_the_dashboard_links_to_the_queue_least_sure_first(analyst_client, countries):
+    iq, _ = countries
+    made = {
+        c: Incident.objects.create(start_date=dt.date(2024, 1, 1), country=iq, confidence=c, **BATTLE)
+        for c in (0.9, 0.3, 0.6)
+    }
+    Incident.objects.create(
+        start_date=dt.date(2024, 1, 1), country=iq, confidence=0.1, is_background=True, **BATTLE
+    )
+    page = analyst_client.get("/").content.decode()
+    match = re.search(r'<a href="([^"]+)" id="least-sure-link">Review least sure first</a>', page)
+    assert match, "no link to the queue sorted by confidence"
+    listed = analyst_client.get(match.group(1).replace("&amp;", "&"))
+    assert [row.pk for row in listed.context["rows"]] == [made[c].pk for c in (0.3, 0.6, 0.9)]
+
+
 def test_dashboard_figures_at_100000_incidents_take_a_fixed_number_of_queries(analyst_client, countries):
     """Every figure is an aggregate over a bounded window: 100,000 incidents (all within the last
     year, the worst case for the chart) cost a fixed number of queries (bench/pages.py times it)."""

@@ -22,6 +22,7 @@ def test_schema_documents_every_incident_filter_and_the_pages():
     background = params["background"]
     assert background["schema"]["enum"] == ["exclude", "include", "only"]
     assert "`include` (the default" in background["description"]
+    assert {"confidence", "-confidence"} <= set(params["ordering"]["schema"]["enum"])
     for path in ("/api/v1/actors/", "/api/v1/locations/", "/api/v1/sources/", "/api/v1/articles/",
                  "/api/v1/incidents/bulk-status/"):  # fmt: skip
         assert path in schema["paths"]

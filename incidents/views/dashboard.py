@@ -100,6 +100,7 @@ def work_queues() -> dict:
         "draft_count": drafts.count(),
         "oldest_drafts": list(drafts.select_related("country").order_by("id")[:QUEUE_SIZE]),
         "drafts_url": drafts_waiting_url(),
+        "least_sure_url": drafts_waiting_url("confidence"),
         "pending_count": pending.count(),
         "pending": list(pending.order_by("created_at", "id")[: QUEUE_SIZE * 2]),
         "failed_count": failed.count(),
