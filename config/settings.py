@@ -227,6 +227,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One article may take at most this many seconds to parse: then it is marked failed ("took longer
+# than N s") and the worker moves on (incidents.tasks, incidents.services.articles).
+PARSE_TIME_LIMIT = env_int("PARSE_TIME_LIMIT", 60)
+if PARSE_TIME_LIMIT < 1:
+    raise ImproperlyConfigured(f"PARSE_TIME_LIMIT={PARSE_TIME_LIMIT} must be at least 1 (seconds).")
 
 LOGGING = {
     "version": 1,

@@ -66,6 +66,26 @@ class IncidentFilterForm(forms.Form):
         return (min_lon, min_lat, max_lon, max_lat)
 
 
+BACKGROUND_CHOICES = [
+    ("include", "with background incidents"),
+    ("exclude", "without background incidents"),
+    ("only", "background incidents only"),
+]
+
+
+def with_background(queryset, mode: str):
+    """Keep or drop background incidents (older events an article only recalls in passing).
+
+    "include" (or nothing) keeps them, "exclude" drops them, "only" keeps nothing else. The one
+    place the rule is spelled, for the `background` filter and for the review queue.
+    """
+    if mode == "exclude":
+        return queryset.filter(is_background=False)
+    if mode == "only":
+        return queryset.filter(is_background=True)
+    return queryset
+
+
 class _SharedFilters(dict):
     """`base_filters` whose per-request copy is shallow.
 
@@ -143,6 +163,14 @@ class IncidentFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label="Full-text search over summaries and article text")
     article = django_filters.NumberFilter(field_name="article_id", label="Drafted from this article")
+    background = django_filters.ChoiceFilter(
+        choices=BACKGROUND_CHOICES,
+        method="filter_background",
+        label=(
+            "Background incidents (older events an article recalls in passing): `include` (the default: "
+            "every incident, as before the filter existed), `exclude`, or `only`"
+        ),
+    )
 
     class Meta:
         model = Incident
@@ -170,6 +198,9 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset.filter(
             longitude__gte=min_lon, longitude__lte=max_lon, latitude__gte=min_lat, latitude__lte=max_lat
         )
+
+    def filter_background(self, queryset, name, value):
+        return with_background(queryset, value)
 
     def filter_q(self, queryset, name, value):
         return full_text(queryset, value) if value.strip() else queryset

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
@@ -149,6 +150,19 @@ class Article(models.Model):
         return self.title or f"Article {self.pk}"
 
 
+# Confidence as the lists sort it: an incident without one (entered by hand, not drafted) counts as
+# surer than any draft, so "least sure first" ends with them (and "most sure first" starts with them).
+# The keyset index below is on this very expression, and CONFIDENCE_SORT_SQL spells it for the list
+# engines' row comparisons (incidents/views/keyset.py, incidents/api/pagination.py).
+CONFIDENCE_UNKNOWN = 2.0
+CONFIDENCE_SORT_SQL = f'COALESCE("incidents_incident"."confidence", {CONFIDENCE_UNKNOWN})'
+
+
+def confidence_sort() -> Coalesce:
+    """The confidence sort key as an expression: annotate with it, order by it."""
+    return Coalesce(F("confidence"), Value(CONFIDENCE_UNKNOWN), output_field=FloatField())
+
+
 _VALID_PAIRS = Q()
 for _sub, _event in SUB_EVENT_TYPES.items():
     _VALID_PAIRS |= Q(event_type=_event, sub_event_type=_sub)
@@ -243,9 +257,14 @@ class Incident(models.Model):
             models.Index(fields=["-start_date", "-id"], name="incident_date_keyset"),
             models.Index(fields=["country", "-start_date", "-id"], name="incident_country_date_keyset"),
             models.Index(fields=["updated_at", "id"], name="incident_updated_keyset"),
-            # the review queue (drafts and analyst-saved drafts), oldest first: next/previous draft
+            # sorting by confidence, least sure first or most sure first (the index read backwards)
+            models.Index(confidence_sort(), F("id"), name="incident_confidence_keyset"),
+            # the review queue (drafts and analyst-saved drafts, not background ones), oldest first:
+            # next/previous draft (incidents.review.queue)
             models.Index(
-                fields=["id"], condition=Q(status__in=["draft", "reviewed"]), name="incident_review_queue"
+                fields=["id"],
+                condition=Q(status__in=["draft", "reviewed"], is_background=False),
+                name="incident_review_queue",
             ),
         ]
 

@@ -2,9 +2,14 @@
 
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 
 from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
+
+# Between the soft limit (the service records the failure and returns) and the hard one (the pool
+# kills the process, should the parse not let go): time enough for that one write.
+PARSE_GRACE_SECONDS = 5
 
 
 @worker_process_init.connect
@@ -19,6 +24,10 @@ def _load_gazetteer(**kwargs) -> None:
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=8,
+    # one article never stalls a worker: the soft limit raises SoftTimeLimitExceeded in the parse,
+    # which article_parse turns into a failed article (never retried: it would stall again)
+    soft_time_limit=settings.PARSE_TIME_LIMIT,
+    time_limit=settings.PARSE_TIME_LIMIT + PARSE_GRACE_SECONDS,
 )
 def parse_article(article_id: int) -> str:
     """Draft incidents from one article; a no-op if another worker has it or it is done."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -124,9 +125,10 @@ def _database_url_for_worker() -> str:
     return f"postgres://{auth}{host}{port}/{cfg['NAME']}"
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """A real `celery worker` process on the test database, on a queue of its own."""
+@contextlib.contextmanager
+def _worker(log_path: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
+    """A real `celery worker` process (prefork pool, one child) on the test database, on a queue
+    of its own; `env` and `args` add to its environment and command line."""
     from config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
@@ -137,8 +139,8 @@ def celery_worker_process(transactional_db, tmp_path):
         "DATABASE_URL": _database_url_for_worker(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "DB_CONN_MAX_AGE": "0",
+        **(env or {}),
     }
-    log_path = tmp_path / "worker.log"
     log = open(log_path, "w")  # noqa: SIM115 - open for the worker's whole life
     proc = subprocess.Popen(
         [
@@ -152,27 +154,47 @@ def celery_worker_process(transactional_db, tmp_path):
             queue,
             "--concurrency=1",
             "--loglevel=INFO",
+            *args,
         ],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the worker exited at start:\n{log_path.read_text()}")
-        if " ready." in log_path.read_text():
-            break
-        time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(f"the worker did not become ready:\n{log_path.read_text()}")
-    yield proc
-    app.conf.task_default_queue = previous_queue
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"the worker exited at start:\n{log_path.read_text()}")
+            if " ready." in log_path.read_text():
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the worker did not become ready:\n{log_path.read_text()}")
+        yield proc
+    finally:
+        app.conf.task_default_queue = previous_queue
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real `celery worker` process on the test database, on a queue of its own."""
+    with _worker(tmp_path / "worker.log") as proc:
+        yield proc
+
+
+@pytest.fixture
+def slow_parse_worker(transactional_db, tmp_path):
+    """A worker with a 1 s parse time limit whose extraction of articles holding
+    tests.support.slow_parse.MARKER takes ten minutes (that module, imported by this worker only).
+    Yields the worker's log file."""
+    log_path = tmp_path / "slow-worker.log"
+    env = {"PARSE_TIME_LIMIT": "1", "INCIDENTS_TEST_SLOW_PARSE_SECONDS": "600"}
+    with _worker(log_path, env=env, args=("--include", "tests.support.slow_parse")):
+        yield log_path

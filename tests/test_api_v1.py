@@ -98,6 +98,20 @@ def test_filters(analyst, world, query, expected):
     assert _ids(_client(analyst).get(f"/api/v1/incidents/?{query}")) == {world[k].pk for k in expected}
 
 
+def test_background_incidents_are_listed_unless_a_client_asks_otherwise(analyst, world):
+    """The default is every incident, as before the filter existed: clients see no change."""
+    Incident.objects.filter(pk=world["market"].pk).update(is_background=True)
+    client = _client(analyst)
+    every = {world[k].pk for k in ("raid", "prison", "market", "protest")}
+    assert _ids(client.get("/api/v1/incidents/")) == every
+    assert _ids(client.get("/api/v1/incidents/?background=include")) == every
+    assert _ids(client.get("/api/v1/incidents/?background=exclude")) == every - {world["market"].pk}
+    assert _ids(client.get("/api/v1/incidents/?background=only")) == {world["market"].pk}
+    export = client.get("/api/v1/incidents/?background=only&format=csv")
+    rows = b"".join(export.streaming_content).decode().splitlines()
+    assert len(rows) == 2  # the export takes the filter too: a header and the one row
+
+
 def test_actor_filter_by_id_and_updated_since_feed(analyst, world):
     client = _client(analyst)
     isis = world["actors"]["isis"]
@@ -122,6 +136,7 @@ def test_actor_filter_by_id_and_updated_since_feed(analyst, world):
         ("page_size=100000", "page_size"),
         ("cursor=%%%", "cursor"),
         ("updated_since=monday", "updated_since"),
+        ("background=hide", "background"),
     ],
 )
 def test_bad_parameters_get_a_400_naming_them(analyst, world, query, param):
@@ -149,6 +164,24 @@ def test_keyset_pages_walk_everything_once_in_order(analyst, world):
     assert [r["fatalities"]["best"] for r in ascending["results"]] == [None, 3]
     rest = client.get(ascending["next"]).json()
     assert [r["fatalities"]["best"] for r in rest["results"]] == [11, 120]
+
+
+def test_ordering_by_confidence_least_sure_first_through_keyset_pages(analyst, world):
+    for key, confidence in (("raid", 0.7), ("prison", 0.25), ("market", 0.7)):  # protest: none
+        Incident.objects.filter(pk=world[key].pk).update(confidence=confidence)
+    client = _client(analyst)
+    for ordering, expected in [
+        ("confidence", ["prison", "raid", "market", "protest"]),  # ties by id, none last
+        ("-confidence", ["protest", "market", "raid", "prison"]),
+    ]:
+        url, ids = f"/api/v1/incidents/?page_size=1&ordering={ordering}", []
+        while url:
+            body = client.get(url).json()
+            ids += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert ids == [world[k].pk for k in expected], ordering
+    first = client.get("/api/v1/incidents/?ordering=confidence&page_size=1").json()
+    assert first["results"][0]["confidence"] == 0.25
 
 
 def test_queries_per_list_request_do_not_grow_with_page_size(analyst, world):
@@ -408,6 +441,10 @@ def test_readers_see_only_published_incidents_of_an_article(analyst, world, djan
     ]
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the full-text GIN indexes exist on PostgreSQL only (CI runs it)",
+)
 def test_text_search_can_use_both_full_text_indexes(world):
     """`q` must be answerable from the GIN indexes (not a per-row tsvector over the whole table)."""
     from incidents.filters import IncidentFilter

@@ -172,3 +172,78 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     page.reload()
     page.wait_for_function("document.getElementById('incident-map').dataset.points === '4'")
     assert "Showing the newest 4 matching incidents only" in page.inner_text("#map-status")
+
+
+@pytest.fixture
+def kano_recalled(incidents):
+    """Kano's attack becomes an older event an article recalls: a background incident."""
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=incidents["Kano"]).update(is_background=True)
+    return incidents
+
+
+def test_background_incidents_are_badged_and_filtered_in_the_browser(
+    live_server, no_tiles, kano_recalled, browser_page
+):
+    page, incidents = browser_page, kano_recalled
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/incidents/?country=NG")
+    row = page.locator(f"tr[data-incident='{incidents['Kano']}']")
+    assert row.locator(".badge-background").inner_text() == "BACKGROUND"  # shown in capitals
+    assert page.locator("#incident-results .badge-background").count() == 1
+
+    # the filter form's control leaves them out, through htmx like every filter
+    page.select_option("#id_background", "exclude")
+    page.wait_for_url(re.compile(r"background=exclude"))
+    page.wait_for_function("document.querySelectorAll('#incident-results tbody tr').length === 2")
+    assert sorted(_places(page)) == ["Lagos", "Maiduguri"]
+
+    # the review page's header
+    page.goto(f"{live_server.url}/incidents/{incidents['Kano']}/")
+    assert page.locator(".review-head .badge-background").is_visible()
+
+    # the map's popup, the same badge copied from the page's template
+    page.goto(f"{live_server.url}/incidents/map/?country=NG&background=only")
+    page.wait_for_function("document.getElementById('incident-map').dataset.points === '1'")
+    page.locator(".leaflet-overlay-pane svg path.incident-marker").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator(".badge-background").inner_text() == "BACKGROUND"
+    assert "Kano" in popup.inner_text()
+
+
+@pytest.fixture
+def confidences(incidents):
+    """The extractor's confidence in each Nigerian draft; the published Baghdad ones have none."""
+    from incidents.models import Incident
+
+    for place, confidence in (("Maiduguri", 0.9), ("Lagos", 0.4), ("Kano", 0.6)):
+        Incident.objects.filter(pk=incidents[place]).update(confidence=confidence)
+    return incidents
+
+
+def test_the_dashboard_opens_the_drafts_least_sure_first_and_the_column_flips(
+    live_server, no_tiles, confidences, browser_page
+):
+    page = browser_page
+    _log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/")
+    page.click("#least-sure-link")
+    page.wait_for_url(re.compile(r"/incidents/\?status=draft&background=exclude&ordering=confidence$"))
+    assert _places(page) == ["Lagos", "Kano", "Maiduguri"]
+    assert page.locator("#incident-results td.incident-confidence").all_inner_texts() == [
+        "0.40",
+        "0.60",
+        "0.90",
+    ]
+    assert page.get_attribute("th:has(a.sort[data-sort=confidence])", "aria-sort") == "ascending"
+
+    # the column's header flips the order through htmx, the filters kept
+    page.click("a.sort[data-sort=confidence]")
+    page.wait_for_url(re.compile(r"ordering=-confidence"))
+    page.wait_for_function(
+        "document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Maiduguri'"
+    )
+    assert _places(page) == ["Maiduguri", "Kano", "Lagos"]
+    assert "3 incidents" in page.inner_text("#result-count")

@@ -1,6 +1,8 @@
 """The whole path on the real stack: API upload, broker, a real worker process, drafts in the database."""
 
+import datetime as dt
 import json
+import re
 import time
 import urllib.request
 
@@ -70,3 +72,45 @@ def test_seed_article_through_api_and_worker(
     # The incidents are served by the API.
     _, listing = _call(f"{live_server.url}/api/v1/incidents/?country=SY", token)
     assert [row["id"] for row in listing["results"]] == [primary["SY"].pk]
+
+
+def _wait_done(articles: list[Article], timeout: float = 120) -> None:
+    """Until every article is parsed or failed (a bound on the wait, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    ids = [a.pk for a in articles]
+    while time.monotonic() < deadline:
+        statuses = dict(Article.objects.filter(pk__in=ids).values_list("pk", "status"))
+        if all(statuses[pk] in ("parsed", "failed") for pk in ids):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"still waiting: {statuses}")
+
+
+def test_an_article_over_the_time_limit_fails_and_the_same_worker_parses_the_next(
+    slow_parse_worker, reference_data
+):
+    """PARSE_TIME_LIMIT=1 in a real prefork worker: the slow article fails with the reason, is not
+    retried, and the next one queued behind it is parsed by the same pool process."""
+    from incidents.services import article_ingest
+    from tests.support.slow_parse import MARKER
+
+    published = dt.date(2023, 3, 8)
+    slow = article_ingest(published=published, text=f"{MARKER} A bomb exploded in the town.").article
+    normal = article_ingest(
+        published=published, text="Gunmen killed two police officers in Kirkuk, Iraq, on Monday."
+    ).article
+    _wait_done([slow, normal])
+
+    slow.refresh_from_db()
+    normal.refresh_from_db()
+    assert (slow.status, slow.error) == ("failed", "took longer than 1 s")
+    assert not slow.incidents.exists()
+    assert normal.status == "parsed", normal.error
+    assert normal.incidents.exists()
+    log = slow_parse_worker.read_text()
+    assert "Hard time limit" not in log, log  # stopped by the soft limit, not killed
+    finished = re.findall(
+        r"INFO/(ForkPoolWorker-\d+)\] Task incidents\.tasks\.parse_article\[.*?: '(\w+)'", log
+    )
+    assert finished == [("ForkPoolWorker-1", "failed"), ("ForkPoolWorker-1", "parsed")], log
+    assert "Retry" not in log, log

@@ -154,6 +154,17 @@ def world(db):
         ("Maiduguri", army, "associated"),
     ]:
         IncidentActor.objects.create(incident=made[place], actor=actor, role=role)
+    # an older attack an article recalled in passing: a background incident
+    Incident.objects.filter(pk=made["Kirkuk"].pk).update(is_background=True)
+    # the extractor's confidence in each draft; Raqqa was entered by hand (none)
+    for place, confidence in [
+        ("Baqubah", 0.8),
+        ("Kirkuk", 0.35),
+        ("Hasakah", 0.9),
+        ("Maiduguri", 0.35),
+        ("Lagos", 0.2),
+    ]:
+        Incident.objects.filter(pk=made[place].pk).update(confidence=confidence)
     return made
 
 
@@ -194,6 +205,10 @@ def test_the_pages_need_a_login(client, url):
         ({"bbox": "38,34,46,37"}, {"Kirkuk", "Hasakah", "Raqqa"}),
         ({"q": "prison"}, {"Hasakah"}),
         ({"country": "IQ", "event_type": "Battles", "q": "army"}, {"Baqubah"}),
+        ({"background": "include"}, {"Baqubah", "Kirkuk", "Hasakah", "Raqqa", "Maiduguri", "Lagos"}),
+        ({"background": "exclude"}, {"Baqubah", "Hasakah", "Raqqa", "Maiduguri", "Lagos"}),
+        ({"background": "only"}, {"Kirkuk"}),
+        ({"country": "IQ", "background": "exclude"}, {"Baqubah"}),
     ],
 )
 def test_the_list_applies_the_api_filters(analyst_client, world, params, expected):
@@ -226,6 +241,21 @@ def test_a_bad_filter_is_reported_and_lists_nothing(analyst_client, world):
     assert row_ids(response) == []
 
 
+def test_the_background_filter_has_a_control_and_refuses_other_values(analyst_client, world):
+    page = analyst_client.get("/incidents/", {"background": "exclude"}).content.decode()
+    assert '<select name="background" id="id_background">' in page
+    assert '<option value="exclude" selected>left out</option>' in page
+    response = analyst_client.get("/incidents/", {"background": "hide"})
+    assert response.status_code == 400 and "background" in response.context["filter_errors"]
+
+
+def test_list_rows_badge_background_incidents(analyst_client, world):
+    html = analyst_client.get("/incidents/").content.decode()
+    rows = dict(re.findall(r'<tr data-incident="(\d+)">(.*?)</tr>', html, re.S))
+    badged = {pk for pk, row in rows.items() if 'class="badge badge-background"' in row}
+    assert badged == {str(world["Kirkuk"].pk)} and len(rows) == 6
+
+
 def test_empty_fields_of_a_plain_form_submit_are_dropped_from_the_url(analyst_client, world):
     response = analyst_client.get("/incidents/?q=&country=SY&date_from=&event_type=")
     assert response.status_code == 302 and response["Location"] == "/incidents/?country=SY"
@@ -245,6 +275,9 @@ def test_empty_fields_of_a_plain_form_submit_are_dropped_from_the_url(analyst_cl
         ("-country", ["Hasakah", "Raqqa", "Lagos", "Maiduguri", "Baqubah", "Kirkuk"]),
         ("event_type", ["Baqubah", "Hasakah", "Kirkuk", "Raqqa", "Lagos", "Maiduguri"]),
         ("-event_type", ["Maiduguri", "Lagos", "Raqqa", "Kirkuk", "Baqubah", "Hasakah"]),
+        # least sure first, the older of equals first; none (entered by hand) counts as surest
+        ("confidence", ["Lagos", "Kirkuk", "Maiduguri", "Baqubah", "Hasakah", "Raqqa"]),
+        ("-confidence", ["Raqqa", "Hasakah", "Baqubah", "Maiduguri", "Kirkuk", "Lagos"]),
     ],
 )
 def test_the_list_sorts_by_its_columns(analyst_client, world, ordering, expected):
@@ -257,6 +290,16 @@ def test_sorting_by_last_change(analyst_client, world):
     Incident.objects.filter(pk=world["Raqqa"].pk).update(updated_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     assert row_ids(analyst_client.get("/incidents/", {"ordering": "-updated"}))[0] == world["Raqqa"].pk
     assert row_ids(analyst_client.get("/incidents/", {"ordering": "updated"}))[-1] == world["Raqqa"].pk
+
+
+def test_the_confidence_column_sorts_least_sure_first_on_a_first_click(analyst_client, world):
+    html = analyst_client.get("/incidents/", {"status": "draft"}).content.decode().replace("&amp;", "&")
+    assert 'data-sort="confidence" href="?status=draft&ordering=confidence"' in html
+    page = analyst_client.get("/incidents/", {"status": "draft", "ordering": "confidence"})
+    html = page.content.decode()
+    assert 'aria-sort="ascending"><a class="sort" data-sort="confidence"' in html
+    cells = re.findall(r'<td class="number incident-confidence">([^<]*)</td>', html)
+    assert cells == ["0.20", "0.80"]  # Lagos, then Baqubah
 
 
 def test_sort_links_keep_the_filters_and_flip_the_direction(analyst_client, world):
@@ -350,6 +393,8 @@ def test_a_page_number_without_a_good_cursor_is_the_first_page(analyst_client, m
         "-event_type",
         "-updated",
         "updated",
+        "confidence",
+        "-confidence",
     ],
 )
 def test_every_sort_pages_forwards_and_backwards_through_every_row(
@@ -587,7 +632,9 @@ def test_map_points_are_compact_filtered_rows(analyst_client, world):
         "2022-01-21",
         "Armed clash",
         "Baqubah, Diyala, Iraq",
+        False,
     ]
+    assert by_id[world["Kirkuk"].pk][7] is True  # a background incident: its popup shows the badge
     assert [row[0] for row in body["points"]] == [
         world["Maiduguri"].pk,
         world["Baqubah"].pk,
@@ -657,10 +704,11 @@ def _load(n: int) -> None:
         cursor.execute(
             f"""INSERT INTO incidents_incident (start_date, date_precision, event_type, sub_event_type, country_id,
                 admin1, location_name, latitude, longitude, geo_precision, fatalities_best, summary,
-                is_background, status, created_at, updated_at)
+                is_background, status, created_at, updated_at, confidence)
             SELECT {day}, 'day', {event}, {sub}, {country}, 'Region ' || (i %% 40), 'Town ' || (i %% 5000),
                 (i %% 1400) / 10.0 - 70, (i %% 3400) / 10.0 - 170, 'exact',
-                CASE WHEN i %% 7 = 0 THEN NULL ELSE i %% 50 END, {summary}, false, {status}, {changed}, {changed}
+                CASE WHEN i %% 7 = 0 THEN NULL ELSE i %% 50 END, {summary}, i %% 11 = 0, {status}, {changed}, {changed},
+                CASE WHEN i %% 9 = 0 THEN NULL ELSE (i %% 97) / 100.0 END
             FROM {series}""",
             [n],
         )
@@ -701,6 +749,9 @@ def test_every_sort_and_filter_pages_through_100000_incidents(analyst_client):
         _deep("-country", 90_000),
         _deep("event_type", 50_000),
         _deep("-updated", 80_000),
+        _deep("confidence", 60_000),
+        _deep("-confidence", 95_000),
+        {"status": "draft", "background": "exclude", **_deep("confidence", 500)},
         {"event_type": "Battles", "date_from": "2018-01-01", "fatalities_min": "10"},
         {"actor": "Islamic State", "status": "published", "bbox": "-20,-10,60,40"},
         {"q": "synthetic"},
@@ -721,3 +772,23 @@ def test_every_sort_and_filter_pages_through_100000_incidents(analyst_client):
         Incident.objects.order_by("-start_date", "-id").values_list("id", flat=True)[99_001:99_051]
     )
     assert row_ids(pages[json.dumps(cases[1])]) == expected
+    # the deep least-sure-first page continues after its cursor's row, ties by id
+    deep = cases[12]
+    keyed = views_sortable().order_by("_confidence", "id").values_list("id", flat=True)
+    assert row_ids(pages[json.dumps(deep)]) == list(keyed[60_001:60_051])
+    if connection.vendor == "postgresql":
+        # the cursor is a row comparison the confidence index answers: no sort of the table
+        from incidents.views import incidents as views
+        from incidents.views.keyset import _beyond, decode
+
+        keys = views._sort_keys("confidence")
+        after = _beyond(views_sortable(), keys, decode(deep["after"], 2), backwards=False)
+        plan = after.order_by("_confidence", "id")[:51].explain()
+        assert "incident_confidence_keyset" in plan and "Sort" not in plan, plan
+
+
+def views_sortable():
+    """The list's queryset, annotated with its sort keys."""
+    from incidents.views.incidents import _sortable
+
+    return _sortable(Incident.objects.all())

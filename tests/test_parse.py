@@ -1,13 +1,16 @@
 """Parsing an article into drafts: the seed's two incidents, idempotency, claims and failures."""
 
 import datetime as dt
+import signal
+import time
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from incidents import extraction
 from incidents.models import Article, Evidence, Incident
-from incidents.services import article_ingest, article_parse, article_requeue
+from incidents.services import article_ingest, article_parse, article_requeue, articles
 from tests.conftest import SEED_PUBLISHED
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,58 @@ def test_a_place_an_analyst_adds_is_used_by_the_next_parse(reference_data):
     assert (incident.admin1, incident.location_name) == ("Hama", "Kafr Zeitun Tahta")
     assert incident.location.name == "Kafr Zeitun Tahta"
     assert (incident.latitude, incident.longitude) == (35.3, 36.6)
+
+
+# --- the time limit -------------------------------------------------------------------------------
+
+
+def _stalls(*args, **kwargs):
+    """An extraction that never ends by itself: only a time limit's signal stops it."""
+    while True:
+        time.sleep(0.05)
+
+
+def test_a_soft_time_limit_fails_the_article_without_a_retry(reference_data, monkeypatch, settings):
+    """The worker's soft limit raises SoftTimeLimitExceeded inside the parse (as billiard does)."""
+    settings.PARSE_TIME_LIMIT = 45
+    article = _ingest("Gunmen killed two police officers in Kirkuk on Monday.")
+
+    def out_of_time(article):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(articles, "extract_drafts", out_of_time)
+    assert article_parse(article.pk) == "failed"  # returned, not raised: no retry, the worker moves on
+    article.refresh_from_db()
+    assert (article.status, article.error) == (Article.Status.FAILED, "took longer than 45 s")
+    assert not Incident.objects.exists()
+    assert article_parse(article.pk) == "skipped"  # failed, not queued: nothing takes it up again
+
+
+def test_a_limit_reached_while_writing_the_drafts_keeps_none_of_them(reference_data, monkeypatch):
+    article = _ingest("Gunmen killed two police officers in Kirkuk on Monday.")
+    real_save = articles.drafts_save
+
+    def save_then_run_out(article, drafts):
+        real_save(article, drafts)
+        assert Incident.objects.filter(article=article).exists()  # written, not yet committed
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(articles, "drafts_save", save_then_run_out)
+    assert article_parse(article.pk) == "failed"
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED and article.error.startswith("took longer than")
+    assert not Incident.objects.filter(article=article).exists()
+    assert not Evidence.objects.exists()
+
+
+def test_in_process_parses_stop_at_their_own_deadline(reference_data, monkeypatch):
+    """`ingest --sync` and `reextract --sync` run no worker: the service sets a deadline itself."""
+    stuck = _ingest("Gunmen killed two police officers in Kirkuk on Monday.")
+    monkeypatch.setattr(articles, "extract_drafts", _stalls)
+    assert article_parse(stuck.pk, time_limit=1) == "failed"
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.error) == (Article.Status.FAILED, "took longer than 1 s")
+    monkeypatch.undo()
+    fine = _ingest("Rioters burned a police station in Lagos, Nigeria, on Friday.")
+    assert article_parse(fine.pk, time_limit=1) == "parsed"  # the alarm was cleared
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from incidents import extraction
 from incidents.models import Article, Incident
-from incidents.services import article_ingest, article_parse
+from incidents.services import article_ingest, article_parse, articles
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,20 @@ def test_chosen_ids_are_queued_for_the_worker(parsed, django_capture_on_commit_c
 def test_unknown_ids_are_refused(parsed):
     with pytest.raises(CommandError, match="No such article"):
         _run("999999")
+
+
+def test_sync_runs_respect_the_parse_time_limit(parsed, monkeypatch, settings):
+    """No worker runs --sync parses, so the service's own deadline stops a stalled one."""
+    settings.PARSE_TIME_LIMIT = 1
+
+    def stalls(article):
+        while True:
+            time.sleep(0.05)
+
+    monkeypatch.setattr(articles, "extract_drafts", stalls)
+    assert "1 failed" in _run(str(parsed.pk), "--sync")
+    parsed.refresh_from_db()
+    assert (parsed.status, parsed.error) == ("failed", "took longer than 1 s")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Gunmen killed a farmer in Kirkuk, Iraq, on Friday."))
+    with pytest.raises(CommandError, match="took longer than 1 s"):
+        call_command("ingest", "-", "--published", "2023-03-09", "--sync", stdout=io.StringIO())

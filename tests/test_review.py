@@ -20,6 +20,7 @@ from incidents.models import (
     Source,
 )
 from incidents.review.highlight import highlight
+from incidents.review.queue import review_queue
 from incidents.services import (
     ReviewRefused,
     incident_mark_duplicate,
@@ -405,6 +406,35 @@ def test_next_and_previous_drafts_are_linked(analyst_client, draft):
     assert f'href="/incidents/{draft.pk}/" id="previous-draft"' in html
 
 
+def test_the_queue_skips_background_drafts(analyst_client, draft):
+    """j/k and "approve moves on" walk the queue without the older events an article only recalls."""
+    recalled = _copy(draft, is_background=True)
+    last = _copy(draft)
+    html = analyst_client.get(f"/incidents/{draft.pk}/").content.decode()
+    assert f'href="/incidents/{last.pk}/" id="next-draft"' in html
+    html = analyst_client.get(f"/incidents/{last.pk}/").content.decode()
+    assert f'href="/incidents/{draft.pk}/" id="previous-draft"' in html
+    response = analyst_client.post(f"/incidents/{draft.pk}/", {"action": "reject"})
+    assert response["Location"] == f"/incidents/{last.pk}/"
+    # an analyst who opens the background draft anyway reviews it as any other, and moves on
+    html = analyst_client.get(f"/incidents/{recalled.pk}/").content.decode()
+    assert f'href="/incidents/{last.pk}/" id="next-draft"' in html
+    assert 'id="previous-draft"' not in html  # the draft before it was rejected
+
+
+def test_the_review_history_and_article_pages_badge_background_incidents(analyst_client, draft):
+    recalled = _copy(draft, is_background=True, article=draft.article, sequence=1)
+    for url in (
+        f"/incidents/{recalled.pk}/",
+        f"/incidents/{recalled.pk}/history/",
+        f"/articles/{draft.article_id}/",  # both drafts, one badge
+    ):
+        html = analyst_client.get(url).content.decode()
+        assert html.count('class="badge badge-background"') == 1, url
+    for url in (f"/incidents/{draft.pk}/", f"/incidents/{draft.pk}/history/"):
+        assert "badge-background" not in analyst_client.get(url).content.decode(), url
+
+
 def test_mark_duplicate_from_the_page(analyst_client, draft):
     other = _copy(draft, status="published")
     response = analyst_client.post(
@@ -526,11 +556,5 @@ def test_review_pages_use_few_queries_and_the_queue_index(
             assert analyst_client.get(url).status_code == 200
     # the review queue's next/previous drafts are read from their partial index, not a scan
     if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                "EXPLAIN SELECT id FROM incidents_incident WHERE status IN ('draft', 'reviewed') "
-                "AND id > %s ORDER BY id LIMIT 1",
-                [draft.pk],
-            )
-            plan = "\n".join(row[0] for row in cur.fetchall())
+        plan = review_queue().filter(pk__gt=draft.pk).order_by("pk").values("pk")[:1].explain()
         assert "incident_review_queue" in plan, plan

@@ -15,10 +15,14 @@ def test_schema_documents_every_incident_filter_and_the_pages():
     for name in (
         "date_from", "date_to", "country", "admin1", "location", "event_type", "sub_event_type", "actor",
         "actor_role", "fatalities_min", "fatalities_max", "status", "bbox", "updated_since", "q",
-        "cursor", "page_size", "ordering", "count",
+        "cursor", "page_size", "ordering", "count", "background",
     ):  # fmt: skip
         assert name in params, name
         assert params[name].get("description"), f"{name} has no description"
+    background = params["background"]
+    assert background["schema"]["enum"] == ["exclude", "include", "only"]
+    assert "`include` (the default" in background["description"]
+    assert {"confidence", "-confidence"} <= set(params["ordering"]["schema"]["enum"])
     for path in ("/api/v1/actors/", "/api/v1/locations/", "/api/v1/sources/", "/api/v1/articles/",
                  "/api/v1/incidents/bulk-status/"):  # fmt: skip
         assert path in schema["paths"]

@@ -58,3 +58,14 @@ def test_bad_database_url_fails_loudly():
     result = _manage("check", DJANGO_DEBUG="1", DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_parse_time_limit_defaults_to_a_minute_and_bad_values_fail_loudly():
+    code = "from incidents.tasks import parse_article as t; print(t.soft_time_limit, t.time_limit)"
+    result = _manage("shell", "-c", code, DJANGO_DEBUG="1")
+    assert result.stdout.strip().splitlines()[-1] == "60 65", result.stderr
+    result = _manage("shell", "-c", code, DJANGO_DEBUG="1", PARSE_TIME_LIMIT="7")
+    assert result.stdout.strip().splitlines()[-1] == "7 12", result.stderr
+    for bad, message in (("soon", "PARSE_TIME_LIMIT='soon' is not an integer"), ("0", "PARSE_TIME_LIMIT=0")):
+        result = _manage("check", DJANGO_DEBUG="1", PARSE_TIME_LIMIT=bad)
+        assert result.returncode != 0 and message in result.stderr, result.stderr

@@ -17,6 +17,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from incidents.models import CONFIDENCE_SORT_SQL, confidence_sort
+
 # ordering name -> (sort key expression name, descending)
 ORDERINGS = {
     "-date": ("start_date", True),
@@ -25,12 +27,20 @@ ORDERINGS = {
     "updated": ("updated_at", False),
     "-fatalities": ("_fatalities", True),
     "fatalities": ("_fatalities", False),
+    # least sure first; incidents without a confidence (entered by hand) last, as the surest
+    "confidence": ("_confidence", False),
+    "-confidence": ("_confidence", True),
 }
 
 SORT_SQL = {
     "start_date": '"{table}"."start_date"',
     "updated_at": '"{table}"."updated_at"',
     "_fatalities": 'COALESCE("{table}"."fatalities_best", -1)',
+    "_confidence": CONFIDENCE_SORT_SQL,  # the expression incident_confidence_keyset indexes
+}
+ANNOTATIONS = {
+    "_fatalities": lambda: Coalesce(F("fatalities_best"), Value(-1)),
+    "_confidence": confidence_sort,
 }
 
 
@@ -51,7 +61,7 @@ def _decode(cursor: str):
             value = dt.datetime.fromisoformat(value)
         elif kind == "d":
             value = dt.date.fromisoformat(value)
-        elif not isinstance(value, int):
+        elif not isinstance(value, int | float) or isinstance(value, bool):
             raise ValueError
         if not isinstance(pk, int):
             raise ValueError
@@ -79,8 +89,8 @@ class KeysetPagination(BasePagination):
         if not 1 <= size <= self.max_page_size:
             raise ValidationError({"page_size": [f"A whole number from 1 to {self.max_page_size}."]})
         key, desc = ORDERINGS[ordering]
-        if key == "_fatalities":
-            queryset = queryset.annotate(_fatalities=Coalesce(F("fatalities_best"), Value(-1)))
+        if key in ANNOTATIONS:
+            queryset = queryset.annotate(**{key: ANNOTATIONS[key]()})
         queryset = queryset.order_by(f"-{key}" if desc else key, "-pk" if desc else "pk")
         self.count = queryset.count() if params.get("count") in ("1", "true") else None
         cursor = params.get("cursor")
@@ -90,7 +100,7 @@ class KeysetPagination(BasePagination):
             # "key < v OR (key = v AND id < pk)" is only a filter, and deep pages would scan.
             table = queryset.model._meta.db_table
             column = SORT_SQL[key].format(table=table)
-            if key != "_fatalities":  # dates and times as the database stores them
+            if key not in ANNOTATIONS:  # dates and times as the database stores them
                 value = queryset.model._meta.get_field(key).get_db_prep_value(value, connections[queryset.db])
             after = RawSQL(
                 f'({column}, "{table}"."id") {"<" if desc else ">"} (%s, %s)',
@@ -166,7 +176,10 @@ class KeysetPagination(BasePagination):
                 "in": "query",
                 "required": False,
                 "schema": {"type": "string", "enum": list(ORDERINGS)},
-                "description": "Sort order (default -date).",
+                "description": (
+                    "Sort order (default -date). `confidence`: the extractor's least sure drafts first, "
+                    "incidents without a confidence (entered by hand) last; `-confidence` the reverse."
+                ),
             },
             {
                 "name": "count",

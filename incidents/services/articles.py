@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -129,12 +134,28 @@ def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
     return bool(updated)
 
 
-def article_parse(article_id: int) -> str:
+def extract_drafts(article: Article) -> list[extraction.DraftIncident]:
+    """The extractor's drafts of `article`, read with what analysts curate (actors, places).
+
+    A function of its own so that a test's worker can stand a slow extractor in for it
+    (tests/support/slow_parse.py); the extractor itself is never patched.
+    """
+    knowledge = knowledge_load()
+    return extraction.extract(article.text, article.published, knowledge, title=article.title)
+
+
+def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
     """Claim the article, extract drafts outside any transaction, write them in one.
 
     Returns "parsed", "failed" or "skipped" (another worker holds it, or it is done).
     Safe to run twice: the claim is a conditional update, and the drafts of an article
     are replaced rather than added to.
+
+    A parse that runs too long is stopped by SoftTimeLimitExceeded: raised by the Celery task's
+    soft time limit in a worker, or after `time_limit` seconds here (the --sync commands pass
+    PARSE_TIME_LIMIT). The article is then failed ("took longer than N s"), nothing of its parse
+    is kept (the drafts are written in one transaction), and it is not retried: it would stall
+    the next worker the same way.
     """
     now = timezone.now()
     claimable = Q(status=Article.Status.QUEUED) | Q(
@@ -146,28 +167,69 @@ def article_parse(article_id: int) -> str:
     if not claimed:
         return "skipped"
     try:
-        article = Article.objects.select_related("publisher").get(pk=article_id)
-        knowledge = knowledge_load()
-        drafts = extraction.extract(article.text, article.published, knowledge, title=article.title)
-        with transaction.atomic():
-            drafts_save(article, drafts)
-            Article.objects.filter(pk=article_id).update(
-                status=Article.Status.PARSED,
-                extractor_version=extraction.EXTRACTOR_VERSION,
-                parsed_at=timezone.now(),
-                updated_at=timezone.now(),
-            )
+        with _deadline(time_limit):
+            article = Article.objects.select_related("publisher").get(pk=article_id)
+            drafts = extract_drafts(article)
+            with transaction.atomic():
+                drafts_save(article, drafts)
+                Article.objects.filter(pk=article_id).update(
+                    status=Article.Status.PARSED,
+                    extractor_version=extraction.EXTRACTOR_VERSION,
+                    parsed_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
         return "parsed"
+    except SoftTimeLimitExceeded:
+        limit = time_limit or settings.PARSE_TIME_LIMIT
+        logger.warning("parsing article %s took longer than %s s; marked failed", article_id, limit)
+        _fail(article_id, f"took longer than {limit} s", retry_on_broken_connection=True)
+        return "failed"
     except (OperationalError, InterfaceError) as exc:
         _release_claim(article_id)
         raise TransientParseError(f"database unavailable: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - any other failure is recorded on the article
         logger.exception("parsing article %s failed", article_id)
-        reason = f"{type(exc).__name__}: {exc}"[:2000]
-        Article.objects.filter(pk=article_id).update(
-            status=Article.Status.FAILED, error=reason, updated_at=timezone.now()
-        )
+        _fail(article_id, f"{type(exc).__name__}: {exc}"[:2000])
         return "failed"
+
+
+@contextmanager
+def _deadline(seconds: int | None) -> Iterator[None]:
+    """Raise SoftTimeLimitExceeded here after `seconds`, as a worker's soft time limit does.
+
+    For parses run in-process (the --sync commands). It uses SIGALRM, so it applies in the main
+    thread only; elsewhere, and with no `seconds`, nothing is set (a worker has its own limit).
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise SoftTimeLimitExceeded(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _fail(article_id: int, reason: str, *, retry_on_broken_connection: bool = False) -> None:
+    """Record the failure; the article leaves `processing`, which releases its claim.
+
+    A time limit may interrupt a query halfway and leave the connection unusable: then the write
+    is tried once more on a new connection.
+    """
+    update = {"status": Article.Status.FAILED, "error": reason, "updated_at": timezone.now()}
+    try:
+        Article.objects.filter(pk=article_id).update(**update)
+    except DatabaseError:
+        if not retry_on_broken_connection or connection.in_atomic_block:
+            raise
+        connection.close()
+        Article.objects.filter(pk=article_id).update(**update)
 
 
 def _release_claim(article_id: int) -> None:

@@ -3,8 +3,9 @@
 Every figure is an aggregate query in SQL over a bounded window, so the page costs the same
 however many years of incidents the database holds: this week's counts read the (start_date, id)
 index, the chart groups at most the last 52 weeks or 12 months, and the drafts waiting longest
-are the lowest ids among drafts, in the order the review queue takes them. Viewers see published
-incidents only, as in the API.
+are the lowest ids among drafts, in the order the review queue takes them (background incidents,
+which an article only recalls, left out: incidents.review.queue). Viewers see published incidents
+only, as in the API.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from incidents.api.permissions import is_analyst
 from incidents.models import Article, Incident
+from incidents.review.queue import drafts_waiting, drafts_waiting_url
 
 CHART_WEEKS = 52
 CHART_MONTHS = 12
@@ -88,14 +90,17 @@ def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week
 
 
 def work_queues() -> dict:
-    """What waits for analysts: drafts to review (first drafted first), articles queued or failed."""
-    drafts = Incident.objects.filter(status=Incident.Status.DRAFT)
+    """What waits for analysts: drafts to review (first drafted first, background ones left out,
+    as in the list the links open), articles queued or failed."""
+    drafts = drafts_waiting()
     articles = Article.objects.defer("text")  # an article's text may be megabytes
     pending = articles.filter(status__in=[Article.Status.QUEUED, Article.Status.PROCESSING])
     failed = articles.filter(status=Article.Status.FAILED)
     return {
         "draft_count": drafts.count(),
         "oldest_drafts": list(drafts.select_related("country").order_by("id")[:QUEUE_SIZE]),
+        "drafts_url": drafts_waiting_url(),
+        "least_sure_url": drafts_waiting_url("confidence"),
         "pending_count": pending.count(),
         "pending": list(pending.order_by("created_at", "id")[: QUEUE_SIZE * 2]),
         "failed_count": failed.count(),

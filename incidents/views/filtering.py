@@ -91,6 +91,10 @@ def _compact(form: forms.Form) -> None:
     fields["sub_event_type"].widget = _OneChoice(choices=_sub_event_groups())
     fields["status"].widget = forms.CheckboxSelectMultiple(choices=Incident.Status.choices)
     fields["actor_role"].empty_label = "any role"
+    # shown choices only: the field still accepts the API's explicit `include`
+    fields["background"].widget = forms.Select(
+        choices=[("", "included"), ("exclude", "left out"), ("only", "only background")]
+    )
     for name in ("fatalities_min", "fatalities_max"):
         fields[name].widget = forms.NumberInput(attrs={"min": 0, "class": "narrow"})
     placeholders = {
@@ -118,6 +122,7 @@ def _compact(form: forms.Form) -> None:
         "actor": "Actor",
         "actor_role": "as",
         "bbox": "Bounding box",
+        "background": "Background incidents",
     }
     for name, label in labels.items():
         fields[name].label = label

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
 from incidents.api.permissions import ANALYSTS_GROUP, is_analyst
-from incidents.models import Country, Incident, IncidentActor
+from incidents.models import CONFIDENCE_SORT_SQL, Country, Incident, IncidentActor, confidence_sort
 from incidents.services import incident_assign, incident_set_status
 from incidents.views.filtering import (
     filter_query,
@@ -43,6 +43,7 @@ SORT_KEYS = {
     "fatalities": ["_fatalities"],
     "country": ["_country"],
     "event_type": ["event_type", "sub_event_type"],
+    "confidence": ["_confidence"],
 }
 # a first click on these sorts the largest / newest first
 DESCENDING_FIRST = {"date", "updated", "fatalities"}
@@ -54,6 +55,7 @@ def _sortable(queryset: QuerySet) -> QuerySet:
         # signed: Django drops comparisons of a positive integer field with -1 as always false
         _fatalities=Coalesce("fatalities_best", Value(-1), output_field=IntegerField()),
         _country=Coalesce("country__name", Value("")),
+        _confidence=confidence_sort(),  # none (entered by hand) sorts as surer than any draft
     )
 
 
@@ -63,6 +65,8 @@ def _sort_keys(ordering: str) -> list[SortKey]:
     keys = [SortKey(name, desc) for name in SORT_KEYS[key]]
     if key in ("date", "updated"):  # (key, id) in one direction: the keyset indexes serve it
         return [*keys, SortKey("pk", desc)]
+    if key == "confidence":  # least sure first, the oldest first among equals: the expression index
+        return [SortKey("_confidence", desc, sql=CONFIDENCE_SORT_SQL), SortKey("pk", desc)]
     return [*keys, SortKey("start_date", True), SortKey("pk", True)]
 
 
@@ -127,6 +131,8 @@ ROW_FIELDS = (
     "location_name",
     "fatalities_best",
     "status",
+    "is_background",
+    "confidence",
     "assigned_to__username",
     "updated_at",
 )

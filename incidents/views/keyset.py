@@ -22,10 +22,15 @@ from django.db.models.expressions import RawSQL
 
 @dataclass(frozen=True)
 class SortKey:
-    """One ORDER BY term: a field or annotation name (never NULL: coalesce first) and its direction."""
+    """One ORDER BY term: a field or annotation name (never NULL: coalesce first) and its direction.
+
+    `sql` spells an annotation in SQL over the model's table, exactly as an index is built on it, so
+    a cursor on it is a row comparison that index answers (else the comparison is only a filter).
+    """
 
     name: str
     desc: bool
+    sql: str = ""
 
 
 def encode(values: list) -> str:
@@ -61,12 +66,19 @@ def decode(cursor: str, size: int) -> list | None:
 
 def _beyond(queryset: QuerySet, keys: list[SortKey], values: list, backwards: bool) -> QuerySet:
     """Rows after (or, backwards, before) the row with `values`, in the order `keys` give."""
-    plain = all("__" not in k.name and not k.name.startswith("_") for k in keys)
+    plain = all(k.sql or ("__" not in k.name and not k.name.startswith("_")) for k in keys)
     if plain and len({key.desc for key in keys}) == 1:
-        # One direction on plain columns: a row comparison, which a (key, id) index answers directly.
+        # One direction on plain columns (or indexed expressions): a row comparison, which a
+        # (key, id) index answers directly.
         model, db = queryset.model, queryset.db
         columns, params = [], []
         for key, value in zip(keys, values, strict=True):
+            if key.sql:
+                if not isinstance(value, int | float) or isinstance(value, bool):
+                    raise ValueError(f"not a value of {key.name}")
+                columns.append(key.sql)
+                params.append(value)
+                continue
             column = model._meta.get_field("id" if key.name == "pk" else key.name)
             columns.append(f'"{model._meta.db_table}"."{column.column}"')
             params.append(column.get_db_prep_value(value, connections[db]))

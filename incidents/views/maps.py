@@ -82,7 +82,8 @@ def _place(name: str, admin1: str, country: str | None) -> str:
 @login_required
 @require_GET
 def incident_map_points(request: HttpRequest) -> HttpResponse:
-    """The filtered incidents with coordinates as [id, lat, lon, fatalities, date, type, place] rows."""
+    """The filtered incidents with coordinates as [id, lat, lon, fatalities, date, type, place, background]
+    rows."""
     filterset = incident_filter(request, query_params(request))
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
@@ -99,11 +100,21 @@ def incident_map_points(request: HttpRequest) -> HttpResponse:
             "location_name",
             "admin1",
             "country__name",
+            "is_background",
         )[: MAX_POINTS + 1]
     )
     points = [
-        [pk, round(lat, 5), round(lon, 5), fatalities, day.isoformat(), kind, _place(name, admin1, country)]
-        for pk, lat, lon, fatalities, day, kind, name, admin1, country in rows
+        [
+            pk,
+            round(lat, 5),
+            round(lon, 5),
+            fatalities,
+            day.isoformat(),
+            kind,
+            _place(name, admin1, country),
+            background,
+        ]
+        for pk, lat, lon, fatalities, day, kind, name, admin1, country, background in rows
     ]
     capped = len(points) > MAX_POINTS
     body = {"points": points[:MAX_POINTS], "capped": capped, "cap": MAX_POINTS}

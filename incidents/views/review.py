@@ -22,10 +22,9 @@ from incidents.extraction.taxonomy import EVENT_TYPES
 from incidents.models import Incident, IncidentActor, IncidentSource
 from incidents.review.forms import IncidentReviewForm, actor_formset, actor_links
 from incidents.review.highlight import highlight
+from incidents.review.queue import review_queue
 
 DRAFT = Incident.Status.DRAFT
-# Waiting for a decision: drafts, and drafts an analyst saved (which a re-parse no longer replaces).
-QUEUE = [Incident.Status.DRAFT, Incident.Status.REVIEWED]
 SHORTCUTS = [
     ("Ctrl+Enter / Alt+S", "save"),
     ("a", "approve (save and publish)"),
@@ -50,14 +49,14 @@ def _incident(pk: int) -> Incident:
 
 def _neighbour_draft(pk: int, *, after: bool) -> int | None:
     """The draft just after (or before) this one in the review queue: oldest first, by id."""
-    drafts = Incident.objects.filter(status__in=QUEUE)
+    drafts = review_queue()
     drafts = drafts.filter(pk__gt=pk).order_by("pk") if after else drafts.filter(pk__lt=pk).order_by("-pk")
     return drafts.values_list("pk", flat=True).first()
 
 
 def _after_review(incident: Incident):
     """The oldest draft still waiting, else the incident's article, else the list."""
-    waiting = Incident.objects.filter(status__in=QUEUE).exclude(pk=incident.pk).order_by("pk")
+    waiting = review_queue().exclude(pk=incident.pk).order_by("pk")
     next_pk = waiting.values_list("pk", flat=True).first()
     if next_pk is not None:
         return redirect("incidents:incident_review", pk=next_pk)

@@ -4,6 +4,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from incidents.services import ArticleRejected, article_ingest, article_parse
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         if not result.created:
             self.stdout.write(f"Article {article.pk} was uploaded before (status {article.status}).")
         if sync and result.created:
-            outcome = article_parse(article.pk)
+            outcome = article_parse(article.pk, time_limit=settings.PARSE_TIME_LIMIT)  # as in the worker
             article.refresh_from_db()
             if outcome == "failed":
                 raise CommandError(f"Article {article.pk} failed: {article.error}")

@@ -1,5 +1,6 @@
 """Run the current extractor again on chosen articles; reviewed incidents are never touched."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
@@ -49,7 +50,8 @@ class Command(BaseCommand):
             if not article_requeue(article, enqueue=not sync):
                 outcome = "skipped"
             elif sync:
-                outcome = article_parse(article.pk)
+                # the worker's limit, here too: one article never stalls the run
+                outcome = article_parse(article.pk, time_limit=settings.PARSE_TIME_LIMIT)
             else:
                 outcome = "queued"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1

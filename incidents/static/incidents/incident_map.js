@@ -89,6 +89,9 @@
     box.className = "incident-popup";
     var title = document.createElement("strong");
     title.textContent = point[5];
+    var head = [title];
+    var badge = document.getElementById("background-badge");
+    if (point[7] && badge) head.push(" ", badge.content.cloneNode(true)); // a recalled, older event
     var list = document.createElement("dl");
     field(list, "Date", point[4]);
     field(list, "Type", (config.eventTypes[point[5]] || "") + " — " + point[5]);
@@ -98,7 +101,7 @@
     link.href = config.incidentUrl.replace("{id}", String(point[0]));
     link.className = "incident-link";
     link.textContent = "Open incident #" + point[0];
-    box.append(title, list, link);
+    box.append.apply(box, head.concat([list, link]));
     return box;
   }
 
