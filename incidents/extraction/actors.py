@@ -11,6 +11,7 @@ attacked ("a maternity ward", "an army base") says whose side the victims were o
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from dataclasses import dataclass
 
 from .types import ActorEntry, CountryEntry
@@ -298,19 +299,33 @@ def _ethnic_militias(text, offset, country, countries, free, take) -> None:
         take(ActorMention(f"{group} Ethnic Militia{cn}", "identity_militia", code, a, b, m.group(), "named"))
 
 
+def _overlapping(ordered: list[ActorMention], a: int, b: int) -> list[ActorMention]:
+    """The mentions overlapping [a, b) in `ordered` (sorted by start; mentions never overlap each
+    other, so the ones that can are the few just before `b`)."""
+    i = bisect_right(ordered, b - 1, key=lambda m: m.start)
+    out = []
+    while i > 0 and ordered[i - 1].end > a:
+        out.append(ordered[i - 1])
+        i -= 1
+    return out
+
+
 def _claims(text, offset, country, out, take) -> None:
     """A group that claimed the attack, or was blamed for it, is its perpetrator."""
+    ordered = sorted(out, key=lambda m: m.start)
     for m in CLAIMING.finditer(text):
         group = "name" if m.group("name") else "name2"
         name = m.group(group)
         a, b = offset + m.start(group), offset + m.end(group)
-        known = [x for x in out if x.kind in ("named", "unidentified") and x.start < b and a < x.end]
+        known = [x for x in _overlapping(ordered, a, b) if x.kind in ("named", "unidentified")]
         if known:
             for x in known:
                 x.claimed = True
         elif not _NOT_GROUP.match(name) and len(name) > 3:
             code = country.code if country else ""
-            take(ActorMention(name, "rebel_group", code, a, b, name, "named", claimed=True))
+            mention = ActorMention(name, "rebel_group", code, a, b, name, "named", claimed=True)
+            take(mention)
+            insort(ordered, mention, key=lambda m: m.start)
 
 
 def _roles(am: ActorMention, text: str, offset: int) -> None:
@@ -375,9 +390,11 @@ def _repelled(
 
 
 def _demonym_before(pos: int, demonyms: list[tuple[int, int, CountryEntry]]) -> CountryEntry | None:
-    for _, b, c in demonyms:
-        if 0 <= pos - b <= 12:
-            return c
+    """The nationality ending at most 12 characters before `pos` ("Iraqi soldiers"); `demonyms` is
+    in text order, so the nearest one before `pos` is found by bisection."""
+    i = bisect_right(demonyms, pos, key=lambda d: d[1])
+    if i and pos - demonyms[i - 1][1] <= 12:
+        return demonyms[i - 1][2]
     return None
 
 
@@ -413,12 +430,15 @@ def assign_roles(
     mentions: list[ActorMention],
     family: str,
     country: CountryEntry | None,
-    text: str,
+    text: str | list[tuple[str, int]],
     offset: int = 0,
     lead_end: int | None = None,
 ) -> tuple[ActorMention | None, ActorMention | None]:
-    """(perpetrator, target) for an incident of the given cue family; `text` starts at `offset` and
-    its lead sentence ends at `lead_end`."""
+    """(perpetrator, target) for an incident of the given cue family. `text` is the incident's text
+    starting at `offset`, or its sentences as (text, offset) pairs; its lead ends at `lead_end`."""
+    parts = [(text, offset)] if isinstance(text, str) else text
+    lead_end = parts[-1][1] + len(parts[-1][0]) if lead_end is None else lead_end
+    lead = " ".join(t for t, o in parts if o < lead_end)
     code = country.code if country else ""
     if family in ("protest",):
         prot = next((m for m in mentions if m.kind == "protesters"), None)
@@ -430,16 +450,17 @@ def assign_roles(
     if family in ("riot", "mob"):
         return _riot_roles(mentions, country)
     parties = [m for m in mentions if m.kind != "protesters" and not m.source and not m.denied]
-    repelled = _repelled(parties, text, offset)
-    if repelled:
-        return repelled
+    for t, o in parts:
+        repelled = _repelled(parties, t, o)
+        if repelled:
+            return repelled
     if family in ("clash", "territory", "shell", "air"):
-        pair = _between(parties, text, offset)
-        if pair:
-            return pair
-    lead_end = offset + len(text) if lead_end is None else lead_end
+        for t, o in parts:
+            pair = _between(parties, t, o)
+            if pair:
+                return pair
     perp = _perpetrator(parties, lead_end)
-    target = _target(parties, perp, country, text[: lead_end - offset], lead_end, family)
+    target = _target(parties, perp, country, lead, lead_end, family)
     if perp is not None and perp.kind == "civilians":
         perp = None
     if family == "arrest" and perp is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .types import Count
 
@@ -236,7 +237,7 @@ _INCLUDING = re.compile(r",\s*(?:including|among\s+them|among\s+whom)\b[^,]{0,80
 _INCLUDING_BARE = re.compile(r"(?<=[a-z])\s+including\s+(?:[\w'-]+\s+){1,4}?(?=(?:were|was)\b)", re.I)
 _PASSIVE = re.compile(r"\b(?:were|was|been|are|is)\b", re.I)
 _AND_MORE = re.compile(
-    rf"^\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}",
+    rf"\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}",
     re.I,
 )
 
@@ -341,6 +342,21 @@ _NO_ONE = re.compile(r"\b(?:no\s+one|nobody|none)\s+(?:\w+\s+){0,2}$", re.I)
 
 def find_counts(text: str, offset: int = 0) -> list[CountMention]:
     """Death and injury figures in one sentence, with "three soldiers and two civilians" summed."""
+    return list(_find_counts(text, offset))
+
+
+# every pattern below needs one of these words
+_HARM_WORD = re.compile(
+    r"kill|dead|die[sd]?\b|death|toll|wound|injur|hurt|slain|bod(?:y|ies)|corpse|martyr|execut|behead|"
+    r"decapitat|hang|lynch|murder|fatal|lives|life|perish|hospitali|remains|shot|victim|assassin",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)  # each sentence is read by the grouping and again by its incident
+def _find_counts(text: str, offset: int) -> tuple[CountMention, ...]:
+    if not _HARM_WORD.search(text):
+        return ()  # most sentences of a story count no dead or hurt: skip the costly patterns
     out: list[CountMention] = []
     # ", including the ten assailants," is a part of the toll already counted: blank it, keeping offsets
     text = _INCLUDING.sub(lambda m: " " * len(m.group()), text)
@@ -379,7 +395,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                     "be" in m.groupdict()
                     and not _PASSIVE.search(m.group("be"))
                     and PERPS.search(noun)
-                    and _OBJECT.match(text[m.end() :])
+                    and _OBJECT.match(text, m.end())
                 ):
                     continue  # "a suicide bomber killed 12 ..." names the killer, not the dead
                 c = parse_number(m.group("n"))
@@ -389,7 +405,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                     continue  # a year, not a toll
                 c = _split_share(text, m, _sum_conjoined(text, m, c))
                 if rx in _OBJECT_FORMS:
-                    more = _AND_MORE.match(text[m.end("n") :])
+                    more = _AND_MORE.match(text, m.end("n"))
                     extra = parse_number(more.group("n")) if more else None
                     if extra and extra.best and not extra.vague and c.best is not None:
                         c = Count(
@@ -419,7 +435,7 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
                 )
                 break
     out.sort(key=lambda c: c.start)
-    return out
+    return tuple(out)
 
 
 class _SingleMatch:
@@ -439,14 +455,14 @@ _TALLY = re.compile(r"\b(?:toll|number\s+of|deaths|fatalit(?:y|ies))\b", re.I)
 
 # ACLED: "20 fatalities split up between 3 events" - this event carries its share.
 _SPLIT = re.compile(
-    rf"^\s+(?:were\s+)?split\s+(?:up\s+)?(?:equally\s+)?(?:between|among|across|over)\s+(?P<k>{NUM})\s+(?:events|incidents)",
+    rf"\s+(?:were\s+)?split\s+(?:up\s+)?(?:equally\s+)?(?:between|among|across|over)\s+(?P<k>{NUM})\s+(?:events|incidents)",
     re.I,
 )
 
 
 def _split_share(text: str, m: re.Match, c: Count) -> Count:
     """A total shared by several events: low is the even share, best and high round up."""
-    split = _SPLIT.match(text[m.end() :])
+    split = _SPLIT.match(text, m.end())
     parts = parse_number(split.group("k")) if split else None
     if not parts or not parts.best or parts.best < 2 or c.best is None or c.vague:
         return c

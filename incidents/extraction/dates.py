@@ -6,6 +6,7 @@ recent such day on or before publication.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -265,12 +266,13 @@ def find_dates(text: str, published: date, offset: int = 0, base: date | None = 
         y = published.year - 1
         add(m, date(y, 1, 1), date(y, 12, 31), "year")
     out.sort(key=lambda d: d.start)
+    ends = [d.end for d in out]
     for m in _EARLIER.finditer(text):
         n = 1 if m.group("n").lower() in ("a", "an") else _num(m.group("n"))
         if not n:
             continue
-        before = [d for d in out if d.end <= offset + m.start()]
-        anchor_day = before[-1].start_date if before else base or published
+        k = bisect.bisect_right(ends, offset + m.start())
+        anchor_day = out[k - 1].start_date if k else base or published
         d = anchor_day - timedelta(days=n * (7 if m.group("unit").lower().startswith("week") else 1))
         add(m, d, d, "day")
     out.sort(key=lambda d: d.start)

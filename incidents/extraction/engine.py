@@ -11,7 +11,7 @@ supports it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -193,7 +193,7 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
         said = last
         if dms and not dms[0].reporting:
             last = dms[0]
-        counted = bool(find_counts(s.text))
+        counted = bool(find_counts(s.text, s.start))
         if accident(s.text) or not (has_event_cue(s.text) or counted and items):
             continue
         sm = _in_span(art.matches, art.starts, s.start, s.end)
@@ -412,7 +412,16 @@ def _place(
     """The incident's place and, when the place says so, its country."""
     prefer = [country] + [c for c in block_countries if c != country] if country else block_countries
     where = incident_place(
-        art.ix, art.text, sents, lead, art.matches, country, prefer, (block.start, block.end), art.hints
+        art.ix,
+        art.text,
+        sents,
+        lead,
+        art.matches,
+        country,
+        prefer,
+        (block.start, block.end),
+        art.hints,
+        art.starts,
     )
     if where.precision in ("region", "country") and country:
         known = set(art.ix.admin1_names) | set(art.ix.country_names)
@@ -450,8 +459,10 @@ def _date(
         # the incident's own, or one of the two after them, that reports no other event
         first, end = sents[0].start, sents[-1].end
         own = {id(s) for s in sents}
-        between = [s for s in story if first < s.start < end and id(s) not in own]
-        after = [s for s in story if s.start >= end][:2]
+        starts = [s.start for s in story]
+        lo, hi = bisect_right(starts, first), bisect_left(starts, end)
+        between = [s for s in story[lo:hi] if id(s) not in own][:4]
+        after = story[hi : hi + 2]
         fallback = None
         for s in between + after:
             if s in after and has_event_cue(s.text):
@@ -497,25 +508,24 @@ def _type_and_actors(
 ) -> tuple[EventType | None, act.ActorMention | None, act.ActorMention | None]:
     """Event type and (perpetrator, target): the roles depend on the type and the type on whether
     the target is armed, so the roles are read again when the type changes the cue family."""
-    text = art.text
-    full_a, full_b = sents[0].start, sents[-1].end
     full_text = " ".join(s.text for s in sents)
-    gm = _in_span(art.matches, art.starts, full_a, full_b)
     country_entry = art.ix.countries.get(country)
-    named = [(m.start, m.end, m.entry) for m in gm if m.kind == "actor"]
-    demonyms = [(m.start, m.end, m.entry) for m in gm if m.kind in ("demonym", "country")]
-    mentions = act.find_actors(text[full_a:full_b], full_a, named, demonyms, country_entry, art.ix.countries)
+    mentions: list[act.ActorMention] = []
+    for s in sents:  # each sentence on its own: a group's sentences may lie far apart in the story
+        sm = _in_span(art.matches, art.starts, s.start, s.end)
+        named = [(m.start, m.end, m.entry) for m in sm if m.kind == "actor"]
+        demonyms = [(m.start, m.end, m.entry) for m in sm if m.kind in ("demonym", "country")]
+        mentions += act.find_actors(s.text, s.start, named, demonyms, country_entry, art.ix.countries)
+    parts = [(s.text, s.start) for s in sents]
     cue = first_cue(lead.text) or first_cue(full_text)
     family = cue[0] if cue else ""
-    perp, target = act.assign_roles(mentions, family, country_entry, text[full_a:full_b], full_a, lead.end)
+    perp, target = act.assign_roles(mentions, family, country_entry, parts, lead_end=lead.end)
     armed = bool(target and act.is_armed(target) and (perp is None or perp.name != target.name))
     etype = classify(lead.text, full_text, target_is_armed=armed)
     if etype is None:
         return None, None, None
     if etype.family != family:
-        perp, target = act.assign_roles(
-            mentions, etype.family, country_entry, text[full_a:full_b], full_a, lead.end
-        )
+        perp, target = act.assign_roles(mentions, etype.family, country_entry, parts, lead_end=lead.end)
     if perp is None and etype.event_type in _VIOLENT_TYPES:
         name, atype = act.generic_name("unidentified", country_entry)
         perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")

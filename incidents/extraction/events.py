@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .factual import figurative, habitual_after, unreal_before
 
@@ -115,6 +116,7 @@ VIOLENT_CUE = re.compile(
     ),
     re.I,
 )
+_ANY_CUE = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in FAMILY_CUES), re.I)
 EXPLOSIVE_SUBS = [
     ("suicide", "Suicide bomb"),
     ("chemical", "Chemical weapon"),
@@ -142,8 +144,11 @@ def _find(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # a sentence is asked again by the grouping, the lead and the type
 def first_cue(text: str) -> tuple[str, re.Match[str]] | None:
     """The earliest event cue in `text` (ties broken by FAMILY_CUES order)."""
+    if not _ANY_CUE.search(text):
+        return None  # one pass tells most sentences of a story apart: no cue word at all
     text = figurative(text)
     best: tuple[int, int, str, re.Match[str]] | None = None
     for rank, (name, rx) in enumerate(FAMILY_CUES):

@@ -10,6 +10,7 @@ accident from one about an attack.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _I = re.I
 
@@ -141,6 +142,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+@lru_cache(maxsize=8192)
 def figurative(text: str) -> str:
     """`text` with month names and figurative war words blanked (same length)."""
     spans = [m.span() for m in _MONTHS.finditer(text)]

@@ -26,6 +26,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .text import ARTICLES, fold_token, name_keys, strip_accents
@@ -160,6 +161,7 @@ class Gazetteer:
         return self._admin1_index.get(admin1_key(name), [])
 
 
+@lru_cache(maxsize=16384)
 def admin1_key(name: str) -> str:
     """An admin1 name folded for comparison, generic words dropped ("Basra Governorate" -> "basra")."""
     keys = [k for k in name_keys(name) if k not in _ADMIN_WORDS]

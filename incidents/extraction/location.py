@@ -69,6 +69,7 @@ def incident_place(
     prefer: list[str],
     block_span: tuple[int, int],
     hints: Hints,
+    starts: list[int] | None = None,
 ) -> Where:
     """The incident's place (see module docstring)."""
     ordered = [lead] + [s for s in sents if s is not lead]
@@ -77,10 +78,12 @@ def incident_place(
         if w and w.location:
             return w
     wanted = [country] if country else prefer
-    starts = [m.start for m in matches]
-    group = [m for s in ordered for m in _places_in(matches, starts, s.start, s.end, wanted)]
+    starts = starts or [m.start for m in matches]
+    group = []
     for s in ordered:
-        here = [m for m in group if s.start <= m.start < s.end and locative(text, m.start, m.end)]
+        places = _places_in(matches, starts, s.start, s.end, wanted)
+        group.extend(places)
+        here = [m for m in places if locative(text, m.start, m.end)]
         if here:
             return _where_of(ix, text, min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)))
         w = _capital(ix, s, wanted)

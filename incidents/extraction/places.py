@@ -7,6 +7,7 @@ lies in the article's countries wins.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -15,7 +16,9 @@ from .knowledge import COMMON_WORDS, Indexed, Match
 from .text import Token, fold_token, name_keys, strip_accents, tokens
 from .types import PlaceEntry
 
-_CAP = r"[A-Z][\w'\u2019.-]*(?:(?:[ -](?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2}[ -][A-Z][\w'\u2019.-]*){0,3}"  # noqa: E501
+# A capitalised name of up to four words. Words are joined by one space (hyphens stay inside a word:
+# "Port-au-Prince"), so a name can be read only one way: no backtracking over "Al-Al-Al-...".
+_CAP = r"[A-Z][\w'\u2019.-]*(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} [A-Z][\w'\u2019.-]*){0,3}"  # noqa: E501
 _KIND = r"(?:\s+(?:city|town|village|district|area|county|municipality|neighbou?rhood|camp|province|governorate|region|upazila|tehsil|sub-district|subdistrict|territory|cercle|commune|woreda|lga))?"  # noqa: E501
 _IN_X_Y = re.compile(
     rf"\b(?:in|at|near|of|outside|from)\s+(?:the\s+)?(?:(?:village|town|city|district|area|region|province)\s+of\s+)?(?P<x>{_CAP}){_KIND},\s+(?P<y>{_CAP})"
@@ -264,7 +267,18 @@ _NEAR = re.compile(
     r"kilometers|miles)\s+(?:\w+\s+){0,2}(?:of|from))\s+(?:the\s+)?(?:\w+\s+(?:of\s+)?)?$",
     re.I,
 )
-_SENT_START = re.compile(r"(?:^|[.!?:;\"\u201c(\n]\s*)$")
+_SENT_ENDERS = frozenset('.!?:;"\u201c(\n')
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """Whether `pos` opens a sentence: only spaces between it and the text's start, a newline or a
+    sentence end. Reads back over the spaces only, so it costs nothing like the text's length."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        if text[i - 1] == "\n":
+            return True
+        i -= 1
+    return i == 0 or text[i - 1] in _SENT_ENDERS
 
 
 _FACILITY_AFTER = re.compile(
@@ -417,7 +431,7 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
     personal = _surnames(text, toks)
     place_ends = sorted(m.end for m in matches if m.kind == "place")
     added: list[Match] = []
-    dropped: list[tuple[int, int]] = []
+    dropped: set[int] = set()  # tokens of curated places a longer GeoNames name replaces
     i, n = 0, len(toks)
     while i < n:
         t = toks[i]
@@ -456,19 +470,19 @@ def add_gazetteer_places(ix: Indexed, text: str, toks: list[Token], matches: lis
         k, recs = found
         span = toks[i : i + k]
         a, b = span[0].start, span[-1].end
-        ends = [e for e in place_ends if e <= a]
+        at = bisect.bisect_right(place_ends, a)
+        ends = place_ends[max(0, at - 2) : at]  # the places just before: "the cities of Homs, Qusair and ..."
         pick = _choose(ix, text, toks, i, k, recs, countries, admin1s, personal, ends)
         if pick is not None:
             added.append(Match("place", geo_entry(ix, pick, text[a:b]), a, b, i, k))
             if any(covered[i : i + k]):
-                dropped.append((i, i + k))  # "San Jose del Monte" over the curated "San Jose"
-            place_ends.append(b)
-            place_ends.sort()
+                dropped.update(range(i, i + k))  # "San Jose del Monte" over the curated "San Jose"
+            bisect.insort(place_ends, b)
         i += k
     if not added:
         return matches
     if dropped:
-        matches = [m for m in matches if m.kind != "place" or not any(a <= m.tok < b for a, b in dropped)]
+        matches = [m for m in matches if m.kind != "place" or m.tok not in dropped]
     return sorted(matches + added, key=lambda m: (m.start, -m.ntok))
 
 
@@ -493,7 +507,7 @@ def _in_personal_name(ix: Indexed, text: str, toks: list[Token], m: Match) -> bo
         return False
     if prev.key in _NOT_GEO or prev.key in nationality_keys(ix):
         return False
-    return not _SENT_START.search(text[max(0, prev.start - 3) : prev.start])
+    return not _sentence_start(text, prev.start)
 
 
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").
@@ -518,7 +532,7 @@ def _surnames(text: str, toks: list[Token]) -> set[str]:
             and text[a.end : b.start] == " "
             and not a.raw.isupper()
             and a.key not in _NOT_GEO
-            and not _SENT_START.search(text[: a.start])
+            and not _sentence_start(text, a.start)
         ) or (a.key in _TITLE_BEFORE and b.raw[:1].isupper() and text[a.end : b.start] in (" ", ". ")):
             out.add(b.key)
     return out
@@ -581,11 +595,7 @@ def _choose(
         prev is not None
         and prev.raw[:1].isupper()
         and _joined(text, prev, first)
-        and (
-            prev.key in _TITLE_BEFORE
-            or prev.key not in _NOT_GEO
-            and not _SENT_START.search(text[: prev.start])
-        )
+        and (prev.key in _TITLE_BEFORE or prev.key not in _NOT_GEO and not _sentence_start(text, prev.start))
     ):
         return None
     if prev is not None and prev.key in _TITLE_BEFORE and text[prev.end : first.start] in (" ", ". "):
@@ -594,7 +604,7 @@ def _choose(
         return None
     if k == 1 and first.key in personal:
         return None  # "George Bush ... Bush said": a surname, wherever it stands
-    sentence_start = bool(_SENT_START.search(text[: first.start]))
+    sentence_start = _sentence_start(text, first.start)
     strong = (
         bool(_STRONG_CUE.search(before))
         or (nxt is not None and nxt.key in _PLACE_KIND)

@@ -131,6 +131,9 @@ def _fits(g: Group, e: EventSentence, published: date | None = None) -> bool:
     return e.spot is None or g.spot is None or g.spot.holds(e.spot) or e.refers_back
 
 
+_LOOK_BACK = 12
+
+
 def group_sentences(items: list[EventSentence], published: date | None = None) -> list[Group]:
     """Cluster event sentences into incidents: a sentence joins the incident told just before it when
     nothing it says (country, date, place) sets it apart, else the latest one it fits, else starts
@@ -140,7 +143,9 @@ def group_sentences(items: list[EventSentence], published: date | None = None) -
     for e in items:
         target: Group | None = None
         if not (e.separate and groups):
-            for g in ([cur] if cur is not None else []) + groups[::-1]:
+            # the incident told just before, then the few before it: a story comes back to an event
+            # within a few paragraphs, and looking further back would cost the square of its length
+            for g in ([cur] if cur is not None else []) + groups[: -_LOOK_BACK - 1 : -1]:
                 # the story's first incident is its subject, however old: the present tells its sequel
                 when = published if g is not groups[0] else None
                 if _fits(g, e, when) and (e.date is not None or e.country or e.spot or g is cur):

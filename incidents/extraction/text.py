@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CHARS = 200_000  # longer inputs are not news articles; only their head is read
 
@@ -26,6 +27,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).replace("ı", "i")
 
 
+@lru_cache(maxsize=65536)
 def fold_token(word: str) -> str:
     """Matching key for one word: casefolded, unaccented, common transliteration variants merged."""
     w = strip_accents(word).casefold().replace("'", "").replace("\u2019", "")
@@ -118,8 +120,8 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for m in _SENT_END.finditer(text):
-        chunk = text[pos : m.start()]
-        if _ABBREV.search(chunk.rstrip()) and "\n" not in m.group():
+        tail = text[max(pos, m.start() - 12) : m.start()].rstrip()  # "Mr.", "Gen.": the last word only
+        if _ABBREV.search(tail) and "\n" not in m.group():
             continue
         _append(out, text, pos, m.start(), offset)
         pos = m.end()
