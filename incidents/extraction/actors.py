@@ -64,7 +64,7 @@ _VIOLENT_VERB = (
     r"used|hurl|beat|tortur|loot|burst|blew|ram|overran|hit|massacr|slaughter"
 )
 AGENT_AFTER = re.compile(
-    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
+    r"(?<![\s,])[\s,]*(?:[\w'-]{1,40}\s+){0,3}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
     r"(?<!\ba\s)(?<!\ban\s)(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)"  # "in an ambush": a noun, not a verb
     rf"(?:{_VIOLENT_VERB})(?!ers?\b)[a-z]{{0,4}}\b",
     re.I,
@@ -79,7 +79,7 @@ _HARMED = (
     r"arrested|detained|dispersed|martyred|murdered|slain|hit|struck|ambushed|massacred"
 )
 PATIENT_AFTER = re.compile(
-    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:were|was|are|is|have\s+been|has\s+been|had\s+been|being)\s+(?:\w+ly\s+)?"
+    r"(?<![\s,])[\s,]*(?:[\w'-]{1,40}\s+){0,3}?(?:were|was|are|is|have\s+been|has\s+been|had\s+been|being)\s+(?:\w+ly\s+)?"
     rf"(?:{_HARMED})",
     re.I,
 )
@@ -92,14 +92,14 @@ PATIENT_BEFORE = re.compile(
 )
 # "police said", "a police spokesman told reporters", "according to the army": cited, not involved
 SOURCE_AFTER = re.compile(
-    r"[\s,]*(?:[\w'-]+\s+){0,3}?(?:said|say|says|told|reported|stated|confirmed|added|announced|"
+    r"(?<![\s,])[\s,]*(?:[\w'-]{1,40}\s+){0,3}?(?:said|say|says|told|reported|stated|confirmed|added|announced|"
     r"spokes(?:man|woman|person)|statement)\b",
     re.I,
 )
 SOURCE_BEFORE = re.compile(r"\baccording\s+to\s+(?:the\s+|a\s+)?(?:[\w'-]+\s+){0,3}$", re.I)
 # "the Taliban denied involvement", "gunmen disguised as police": not who did it
 DENIED_AFTER = re.compile(
-    r"\s*(?:,\s*)?(?:has\s+|have\s+|had\s+|quickly\s+|later\s+)?(?:denied|rejected|disowned|distanced|"
+    r"(?<!\s)\s*(?:,\s*)?(?:has\s+|have\s+|had\s+|quickly\s+|later\s+)?(?:denied|rejected|disowned|distanced|"
     r"condemned|dismissed)\b",
     re.I,
 )
@@ -119,8 +119,8 @@ NO_CLAIM = re.compile(
 
 # A capitalised name of up to seven words, joined by single spaces or a particle.
 _GROUP = (
-    r"[A-Z][\w'\u2019-]*(?:[ \t](?:(?:al|of|the|for|and|in|e|i|ul)[ \t])?[A-Z][\w'\u2019-]*|"
-    r"[ \t]al-[A-Z][\w'\u2019-]*){0,6}"
+    r"[A-Z][\w'\u2019-]{0,40}(?:[ \t](?:(?:al|of|the|for|and|in|e|i|ul)[ \t])?[A-Z][\w'\u2019-]{0,40}|"
+    r"[ \t]al-[A-Z][\w'\u2019-]{0,40}){0,6}"
 )
 CLAIMING = re.compile(
     rf"(?<![\w-])(?:the\s+)?(?P<name>{_GROUP})(?:\s*\([A-Z][\w-]{{1,8}}\))?\s+(?:has\s+|have\s+|had\s+|later\s+)?"
@@ -140,7 +140,7 @@ REPELLED = re.compile(
 )
 # "a Russian air strike", "Israeli warplanes", "a U.S. drone strike": a state's forces acted
 _STATE_WEAPON = re.compile(
-    r"(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
+    r"(?<![\s-])(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
     r"airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|missiles?|rocket\s+"
     r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|warplanes|fighter\s+jets|jets|"
     r"aircraft|helicopters|drones?|strikes?|raids?|tank\s+shells?|mortar\s+fire)\b",

@@ -69,7 +69,7 @@ VAGUE = {
 _NUMWORD = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|zero|no|an?|one|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|both|couple|hundred|thousand|million|dozens|scores|hundreds|thousands|several|many|some|few|number|unknown|unspecified)\b"  # noqa: E501
 # words that continue a number ("twenty one", "3 hundred"): never "a", "no" or a vague word
 _NUMCONT = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|hundred|thousand|million)\b"  # noqa: E501
-NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMCONT})*(?:\s+of)?"  # noqa: E501
+NUM = rf"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|approximately|up\s+to|as\s+many\s+as|less\s+than|fewer\s+than|another|a\s+further|an?\s+(?=(?:number|dozen|couple|few|hundred|thousand)\b)|the)\s+)?{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMCONT}){{0,6}}(?:\s+of)?"  # noqa: E501
 DEATH = r"(?:killed|dead|died|dies|slain|murdered|executed|martyred|lost\s+their\s+lives|lost\s+his\s+life|lost\s+her\s+life|shot\s+dead|beheaded|decapitated|hanged|lynched|fatalit(?:y|ies)|deaths?|bodies|corpses|perished)"  # noqa: E501
 HURT = r"(?:injured|wounded|hurt|injuries|injuring|wounding|hospitali[sz]ed)"
 _STOP = rf"(?:and|or|were|was|are|is|had|have|has|{_NUMWORD}|{DEATH}|{HURT}|killing|injuring|wounding)\b"
@@ -164,6 +164,7 @@ class CountMention:
     text: str
     tally: bool = False  # a stated total ("death toll rose to 9", "3 fatalities"), not a narrative figure
     single: bool = False  # one victim told in the singular ("the president was assassinated")
+    additive: bool = False  # more dead besides those told: "13 service members also died", "three other"
 
 
 def parse_number(phrase: str) -> Count | None:
@@ -185,6 +186,8 @@ def parse_number(phrase: str) -> Count | None:
     words = p.split()
     if not words:
         return None
+    if words[0] in ("no", "zero") or p.startswith(("no one", "none")):
+        return Count(0, 0, 0)  # "no one was hurt", "No-one"
     total, current, vague, seen = 0, 0, False, False
     for w in words:
         w = w.replace(",", "")
@@ -231,13 +234,13 @@ def parse_number(phrase: str) -> Count | None:
     return Count(n, n, n)
 
 
-_OBJECT = re.compile(rf"\s+(?:at\s+least\s+|the\s+|an?\s+|{_NUMWORD}\b)", re.I)
+_OBJECT = re.compile(rf"(?<!\s)\s+(?:at\s+least\s+|the\s+|an?\s+|{_NUMWORD}\b)", re.I)
 _INCLUDING = re.compile(r",\s*(?:including|among\s+them|among\s+whom)\b[^,]{0,80},", re.I)
 # "2 militants including a commander were killed": the part named after "including" is in the toll
 _INCLUDING_BARE = re.compile(r"(?<=[a-z])\s+including\s+(?:[\w'-]+\s+){1,4}?(?=(?:were|was)\b)", re.I)
 _PASSIVE = re.compile(r"\b(?:were|was|been|are|is)\b", re.I)
 _AND_MORE = re.compile(
-    rf"\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]+\s+){{0,3}}",
+    rf"(?<!\s)\s+(?:(?!{_STOP})[A-Za-z'-]{{1,40}}\s+){{0,3}}?and\s+(?P<n>{NUM})\s+(?:(?!{_STOP})[A-Za-z'-]{{1,40}}\s+){{0,3}}",
     re.I,
 )
 
@@ -246,7 +249,10 @@ _AND_MORE = re.compile(
 # the article replaces ("up from 20", "an earlier version said 101"), a recalled event's toll
 # ("a month after 71 soldiers were killed"), or deaths and injuries lumped together.
 _CUMULATIVE_AFTER = re.compile(
-    r"[^.;]{0,90}?\b(?:since|so\s+far|to\s+date|this\s+year|in\s+total|altogether|"
+    r"[^.;]{0,90}?\b(?:since\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+|the\s+(?:start|beginning|outbreak|war|conflict|invasion|uprising|insurgency|crisis|"
+    r"revolution|coup|fighting)|(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|it\s+began|then|records\s+began|last\s+year|early|late|mid)|so\s+far|to\s+date|"
+    r"this\s+year|in\s+total|altogether|"
     r"(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:years?|months?|weeks?|decades?)|"
     r"in\s+recent\s+(?:weeks|months|years)|over\s+the\s+years|each\s+year|every\s+year|a\s+year|"
     r"in\s+a\s+(?:week|month))\b",
@@ -283,7 +289,7 @@ _GRIEVANCE = re.compile(
     r"(?:\w+\s+){0,2}?(?:killing|murder|death|deaths|assassination|shooting|lynching)\b[^.;]{0,60}$",
     re.I,
 )
-_LUMPED = re.compile(r"\s+(?:or|and|and/or)\s+(?:wounded|injured|hurt|missing)\b", re.I)
+_LUMPED = re.compile(r"(?<!\s)\s+(?:or|and|and/or)\s+(?:wounded|injured|hurt|missing)\b", re.I)
 _MONTH_NOUN = re.compile(
     r"^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
@@ -375,9 +381,13 @@ def _find_counts(text: str, offset: int) -> tuple[CountMention, ...]:
                     and not _protesters_died(noun, be)
                 ):
                     continue
+                if _AGE.match(text, m.end("n")):
+                    continue  # "the 19-year-old officer": an age
                 n_words = m.group("n").lower().split()
                 if n_words[-1] == "of" and noun.lower().startswith(("the ", "those ")):
                     continue  # "two of the fatalities were adolescents": a part of the dead, not a toll
+                if n_words in (["a"], ["an"]) and rx in (_TOLL, _TOLL_SHORT, _TOLL_PUT):
+                    continue  # "the death toll is an increase by 19": no figure
                 if (
                     n_words in (["a"], ["an"])
                     and rx in _SUBJECT_FORMS
@@ -407,16 +417,27 @@ def _find_counts(text: str, offset: int) -> tuple[CountMention, ...]:
                 if rx in _OBJECT_FORMS:
                     more = _AND_MORE.match(text, m.end("n"))
                     extra = parse_number(more.group("n")) if more else None
+                    if not extra and _AND_ONE.match(text, m.end("n")):
+                        extra = Count(1, 1, 1)  # "killing three teachers and their driver"
                     if extra and extra.best and not extra.vague and c.best is not None:
-                        c = Count(
-                            None if c.low is None else c.low + extra.best,
-                            c.best + extra.best,
-                            None if c.high is None else c.high + extra.best,
-                        )
+                        c = _plus(c, extra.best)
                 spans.append((m.start(), m.end()))
                 tally = field == "fatalities" and bool(_TALLY.search(m.group()))
+                more_of = bool(
+                    _ADDITIVE_N.match(m.group("n"))
+                    or _ADDITIVE_AFTER.match(text, m.end("n"))
+                    or _ALSO.search(m.group())
+                )
                 out.append(
-                    CountMention(field, c, offset + m.start("n"), offset + m.end(), m.group().strip(), tally)
+                    CountMention(
+                        field,
+                        c,
+                        offset + m.start("n"),
+                        offset + m.end(),
+                        m.group().strip(),
+                        tally,
+                        additive=more_of,
+                    )
                 )
     if not any(c.field == "fatalities" for c in out):
         for m in _SINGLE.finditer(text):
@@ -451,11 +472,27 @@ class _SingleMatch:
         return self._m.end()
 
 
+def _plus(c: Count, n: int) -> Count:
+    return Count(
+        None if c.low is None else c.low + n, c.best + n, None if c.high is None else c.high + n, c.vague
+    )
+
+
+# "and the bomber", "and their Pakistani driver": one more, named in the singular
+_AND_ONE = re.compile(
+    r"(?:\s+[\w'-]{1,40}){1,3}?\s+and\s+(?:the|a|an|their|his|her|its)\s+(?:[A-Za-z'-]{1,40}\s+)?"
+    r"[a-z][a-z-]{1,30}[^s\W](?=[\s,.;]|$)"
+)
+# more dead besides those already told: "another five", "three other people", "13 soldiers also died"
+_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.I)
+_ADDITIVE_N = re.compile(r"(?:another|a\s+further)\b", re.I)
+_ADDITIVE_AFTER = re.compile(r"\s+(?:other|more)\b", re.I)
+_ALSO = re.compile(r"\balso\s+(?:died|killed|been\s+killed|were\s+killed|was\s+killed|perished)\b", re.I)
 _TALLY = re.compile(r"\b(?:toll|number\s+of|deaths|fatalit(?:y|ies))\b", re.I)
 
 # ACLED: "20 fatalities split up between 3 events" - this event carries its share.
 _SPLIT = re.compile(
-    rf"\s+(?:were\s+)?split\s+(?:up\s+)?(?:equally\s+)?(?:between|among|across|over)\s+(?P<k>{NUM})\s+(?:events|incidents)",
+    rf"(?<!\s)\s+(?:were\s+)?split\s+(?:up\s+)?(?:equally\s+)?(?:between|among|across|over)\s+(?P<k>{NUM})\s+(?:events|incidents)",
     re.I,
 )
 
@@ -484,7 +521,9 @@ def _sum_conjoined(text: str, m: re.Match, c: Count) -> Count:
     k = _CONJ.search(before)
     if not k or c.best is None:
         return c
-    if re.search(r"(?:kill\w*|injur\w*|wound\w*|leaving|left)\s+(?:at\s+least\s+)?$", before[: k.start()]):
+    if re.search(
+        r"(?:kill\w*|injur\w*|wound\w*|leaving|left|lost|claimed)\s+(?:at\s+least\s+)?$", before[: k.start()]
+    ):
         return c  # "killing 5 people and injuring 20": a different figure
     if _CLAUSE_VERB.search(k.group()):
         return c  # "A shoot-out broke out and a suspect was shot": two clauses, not two victims

@@ -117,7 +117,7 @@ _REPORT_BEFORE = re.compile(
     re.I,
 )
 _REPORT_AFTER = re.compile(
-    r"[\s,]*(?:(?:morning|afternoon|evening|night)\s+)?(?:\w+ly\s+)?(?:said|says|claimed|announced|confirmed|"
+    r"(?<![\s,])[\s,]*(?:(?:morning|afternoon|evening|night)\s+)?(?:\w+ly\s+)?(?:said|says|claimed|announced|confirmed|"
     r"revised|raised|lowered|reported|denied|blamed|accused|identified|released|told|published|issued|"
     r"updated|put\s+the\s+(?:death\s+)?toll|buried|mourned|held\s+(?:funerals?|a\s+funeral|vigils?)|"
     r"returned|visited|found|recovered|condemned)\b",
@@ -138,7 +138,7 @@ def reporting(text: str, start: int, end: int) -> bool:
 
 _BY_DATE = re.compile(r"\b(?:by|until|till)\s+(?:late\s+|early\s+)?(?:on\s+)?$", re.I)
 _EVENT_AFTER = re.compile(
-    r"['\u2019]s\b|\s+(?:[\w-]+\s+){0,2}(?:attacks?|bombings?|blasts?|explosions?|strikes?|raids?|assault|"
+    r"['\u2019]s\b|(?<!\s)\s+(?:[\w-]{1,40}\s+){0,2}(?:attacks?|bombings?|blasts?|explosions?|strikes?|raids?|assault|"
     r"shooting|ambush|massacre|killings?|clashes|siege)\b",
     re.I,
 )

@@ -31,7 +31,7 @@ _DL_DATE = rf"(?P<date>{_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_MONTH}(?: \d
 _AGENCY = r"\((?P<agency>[A-Za-z][\w .&'/,-]{0,60})\)"
 _SEP = r"[ \t]*(?:[-\u2013\u2014]+|:)[ \t]*"
 _DATELINE = re.compile(
-    rf"[ \t]*(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})"
+    rf"(?<![ \t])[ \t]*(?P<place>{_CAPS_PLACE}|{_TITLE_PLACE})"
     rf"(?P<region>(?:,[ \t]*(?!{_MONTH} \d)(?!\d){_REGION}){{0,2}})"
     rf"(?:,?[ \t]*{_DL_DATE})?"
     r"(?:,?[ \t]*(?P<agency2>[A-Z]{2,8})\.(?= ))?"
@@ -43,10 +43,10 @@ _NOT_DATELINE = re.compile(
     r"EDITORIAL|NOTE|WARNING|LIVE|SOURCES?|CAPTION|RELATED|READ|MORE|ALSO)"
 )
 
-_PERSON = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+_PERSON = r"[A-Z][\w.'-]{0,30}(?: [A-Z][\w.'-]{0,30}){0,3}"
 # Whole lines that are page furniture, wherever they stand.
 _FURNITURE = re.compile(
-    r"[ \t]*(?:"
+    r"(?<![ \t])[ \t]*(?:"
     r"\(?(?:Reporting|Writing|Editing|Additional reporting|Compiled|Edited|Translated) by\b"
     r"|(?:FILE )?PHOTO\b|File photo\b|Photo ?(?:credit)?:|Image:|Caption:|Pictured:|Picture:|Watch:|WATCH:"
     r"|Related(?: coverage| stories| articles)?:|RELATED\b|Read more\b|READ MORE\b|Also read\b|See also\b"
@@ -69,11 +69,15 @@ _AGENCY_NAMES = (
 )
 # a sign-off closing the story: "AFP/Al Jazeera", "-IANS", "(Mindanao Examiner)", "( Source : AP )"
 _SIGN_OFF_LINE = re.compile(
-    rf"[ \t]*[-\u2013\u2014(]*[ \t]*(?:{_AGENCY_NAMES})"
+    rf"(?<![ \t\-\u2013\u2014(])[ \t]*(?:[-\u2013\u2014(]+[ \t]*)?(?:{_AGENCY_NAMES})"
     rf"(?:[ \t]*[/,&][ \t]*(?:{_AGENCY_NAMES}))*[ \t]*\)?[ \t.]*$"
 )
-_SIGN_OFF_TAIL = re.compile(r"(?<=[.!?\"\u201d])[ \t]*\((?:[A-Z][\w.'-]*)(?: [A-Z][\w.'-]*){0,3}\)[ \t]*$")
-_NEWS_PREFIX = re.compile(r"[ \t]*[A-Z][\w.]*(?: [A-Z][\w.]*){0,2}[ \t]?/[ \t]")  # "Shafaq News/ ..."
+_SIGN_OFF_TAIL = re.compile(
+    r"(?<=[.!?\"\u201d])[ \t]*\((?:[A-Z][\w.'-]{0,30})(?: [A-Z][\w.'-]{0,30}){0,3}\)[ \t]*$"
+)
+_NEWS_PREFIX = re.compile(
+    r"(?<![ \t])[ \t]*[A-Z][\w.]{0,30}(?: [A-Z][\w.]{0,30}){0,2}[ \t]?/[ \t]"
+)  # "Shafaq News/ ..."
 _LINE = re.compile(r"[^\n]*")
 _BARE_NAME = re.compile(r"[A-Z][a-z'\u2019-]+(?: [A-Z]\.)?(?: [A-Z][a-z'\u2019-]+){1,2}")
 

@@ -25,12 +25,21 @@ from .factual import accident
 from .gazetteer import admin1_key
 from .knowledge import Indexed, Match, indexed
 from .location import Hints, incident_place
-from .places import Where, add_gazetteer_places, from_patterns, geo_lookup, locative, raw_place, with_suffix
+from .places import (
+    Where,
+    add_gazetteer_places,
+    from_patterns,
+    geo_lookup,
+    locative,
+    own_clause_end,
+    raw_place,
+    with_suffix,
+)
 from .segment import Block, EventSentence, Group, Spot, group_sentences, is_background, split_blocks
 from .text import MAX_CHARS, Sentence, name_keys, sentences, tokens
 from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
 
-_NAME = r"[A-Z][\w'\u2019&.-]*(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]*){0,7}"
+_NAME = r"[A-Z][\w'\u2019&.-]{0,40}(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]{0,40}){0,7}"
 _SOURCE = re.compile(
     rf"according\s+to\s+(?:a\s+|an\s+|the\s+)?(?P<a>{_NAME})"
     r"|(?P<b>police|officials?|the\s+military|the\s+army|witnesses|residents|medics|doctors|hospital\s+officials|"
@@ -165,14 +174,20 @@ _EVENT_NOUN = re.compile(
     re.I,
 )
 _DETERMINER_END = re.compile(
-    r"\b(?:the|this|that|these|those|its|their|[\w-]+['\u2019]s)\s+(?:[\w-]+\s+){0,2}$", re.I
+    r"\b(?:the|this|that|these|those|its|their|[\w-]{1,40}['\u2019]s)\s+(?:[\w-]{1,40}\s+){0,2}$", re.I
+)
+
+
+_PRONOUN_BACK = re.compile(
+    r"\b(?:it|they)\s+(?:was|were)\s+(?:attacked|hit|struck|targeted|ambushed|bombed|stopped|stormed|seized)\b",
+    re.I,
 )
 
 
 def _refers_back(text: str) -> bool:
     """Whether a sentence's event is one told before: it opens on "The attack ...", or its first
     event word is a definite noun ("condemned the attack", "since the bombing", "Tuesday's blast")."""
-    if _REFERS_BACK.search(text):
+    if _REFERS_BACK.search(text) or _PRONOUN_BACK.search(text):
         return True
     cue = first_cue(text)
     if cue is None:
@@ -226,10 +241,12 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
 def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: list[str]) -> Spot | None:
     """The most precise place a sentence names as where its event happened, as grouping keys."""
     wanted = [country] if country else prefer
+    end = own_clause_end(s.text, s.start)  # "in retaliation for raids in Mombasa": another event's place
     here = [
         m
         for m in sm
         if m.kind == "place"
+        and m.start < end
         and (not wanted or m.entry.country in wanted)
         and locative(art.text, m.start, m.end)
     ]
@@ -579,6 +596,12 @@ def _sources(art: _Article, sents: list[Sentence], ev: list[Evidence]) -> list[s
     return srcs
 
 
+def _with(c: Count, n: int) -> Count:
+    return Count(
+        None if c.low is None else c.low + n, (c.best or 0) + n, None if c.high is None else c.high + n
+    )
+
+
 def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountMention | None]:
     """The figure a report would give for the event: the last stated tally (tolls are revised
     upwards as a story grows, and the article's latest word wins), else the largest precise
@@ -592,8 +615,11 @@ def _best_count(mentions: list[CountMention], field: str) -> tuple[Count, CountM
         return tallies[-1].count, tallies[-1]
     counted = [m for m in precise if not m.single]
     if counted:
-        m = max(counted, key=lambda m: m.count.best or 0)
-        return m.count, m
+        base = [m for m in counted if not m.additive] or counted
+        m = max(base, key=lambda m: m.count.best or 0)
+        # "170 Afghans were killed; 13 American service members also died": 183
+        more = sum(x.count.best or 0 for x in counted if x.additive and x.start > m.start and x is not m)
+        return (_with(m.count, more) if more else m.count), m
     if precise:
         return precise[0].count, precise[0]
     return Count(vague=True), ms[0]

@@ -153,7 +153,7 @@ def figurative(text: str) -> str:
 # "has been bombed repeatedly since 2003", "which is fighting the cartel for control": a state of
 # affairs, not an event
 _HABITUAL_AFTER = re.compile(
-    r"[\w-]*\s+(?:\w+\s+){0,5}?(?:repeatedly|regularly|frequently|routinely|constantly|for\s+years|for\s+decades|"
+    r"[\w-]{0,30}(?<!\s)\s+(?:\w+\s+){0,5}?(?:repeatedly|regularly|frequently|routinely|constantly|for\s+years|for\s+decades|"
     r"over\s+the\s+years|since\s+(?:19|20)\d\d|every\s+(?:day|night|week|weekend|month|year|Friday|Saturday|Sunday)|(?:for|over)\s+(?:the\s+)?control\b|to\s+(?:topple|overthrow))",
     _I,
 )

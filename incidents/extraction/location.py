@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from .gazetteer import admin1_key
 from .knowledge import Indexed, Match
 from .places import (
     _CAP,
@@ -24,6 +25,7 @@ from .places import (
     geo_entry,
     geo_lookup,
     locative,
+    own_clause_end,
     place_precision,
 )
 from .text import Sentence, name_keys, tokens
@@ -31,15 +33,15 @@ from .types import CountryEntry, PlaceEntry
 
 _RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
 _REGION_WORD = re.compile(
-    r"\s*(?:province|governorate|state|region|oblast|department|district|county|prefecture|division|"
+    r"(?<!\s)\s*(?:province|governorate|state|region|oblast|department|district|county|prefecture|division|"
     r"territory|municipality|valley)\b",
     re.I,
 )
 # "the Somali capital", "Somalia's capital", "the capital of Afghanistan"; not "the capital, Kabul"
 _CAPITAL = re.compile(
-    r"\b(?:the\s+(?P<dem>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)\s+capital"
-    r"|(?P<owner>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?)['\u2019]s?\s+capital"
-    r"|the\s+capital\s+of\s+(?P<of>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?))\b(?![,\s]+[A-Z])"
+    r"\b(?:the\s+(?P<dem>[A-Z][\w'\u2019-]{1,40}(?:\s+[A-Z][\w'\u2019-]{1,40})?)\s+capital"
+    r"|(?P<owner>[A-Z][\w'\u2019-]{1,40}(?:\s+[A-Z][\w'\u2019-]{1,40})?)['\u2019]s?\s+capital"
+    r"|the\s+capital\s+of\s+(?P<of>[A-Z][\w'\u2019-]{1,40}(?:\s+[A-Z][\w'\u2019-]{1,40})?))\b(?![,\s]+[A-Z])"
 )
 # "the El Arenal neighbourhood of Irapuato", "Kuz Kunar district of eastern Nangarhar province"
 _SUBPLACE = re.compile(
@@ -83,9 +85,13 @@ def incident_place(
     for s in ordered:
         places = _places_in(matches, starts, s.start, s.end, wanted)
         group.extend(places)
-        here = [m for m in places if locative(text, m.start, m.end)]
+        cut = own_clause_end(s.text, s.start)
+        here = [m for m in places if m.start < cut and locative(text, m.start, m.end)]
         if here:
-            return _where_of(ix, text, min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)))
+            best = min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start))
+            if best.entry.kind != "place":
+                best = _finer(ix, text, ordered, matches, starts, best) or best
+            return _where_of(ix, text, best)
         w = _capital(ix, s, wanted)
         if w is not None:
             return w
@@ -105,6 +111,24 @@ def incident_place(
     if bp is not None:
         return _where_of(ix, text, bp)
     return Where(country, precision="country")
+
+
+def _finer(
+    ix: Indexed, text: str, ordered: list[Sentence], matches: list[Match], starts: list[int], region: Match
+) -> Match | None:
+    """A town inside `region` that another of the incident's sentences names as where it happened:
+    "in the Diyala governorate ... raided a barrack in the Al-Adhim county" is in Al-Adhim."""
+    want = admin1_key(region.entry.admin1 or region.entry.name)
+    for s in ordered:
+        for m in _places_in(matches, starts, s.start, s.end, [region.entry.country]):
+            inside = admin1_key(m.entry.admin1 or m.entry.name) == want
+            if (
+                inside
+                and _RANK.get(m.entry.kind, 0) < _RANK.get(region.entry.kind, 0)
+                and locative(text, m.start, m.end)
+            ):
+                return m
+    return None
 
 
 def _places_in(matches: list[Match], starts: list[int], a: int, b: int, wanted: list[str]) -> list[Match]:

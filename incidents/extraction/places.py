@@ -16,14 +16,17 @@ from .knowledge import COMMON_WORDS, Indexed, Match
 from .text import Token, fold_token, name_keys, strip_accents, tokens
 from .types import PlaceEntry
 
-# A capitalised name of up to four words. Words are joined by one space (hyphens stay inside a word:
-# "Port-au-Prince"), so a name can be read only one way: no backtracking over "Al-Al-Al-...".
-_CAP = r"[A-Z][\w'\u2019.-]*(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} [A-Z][\w'\u2019.-]*){0,3}"  # noqa: E501
+# A capitalised name of up to four words of at most 41 letters. Words are joined by one space
+# (hyphens stay inside a word: "Port-au-Prince"), so a name can be read only one way, and a search
+# reads a bounded stretch from each capital: no backtracking over "Al-Al-Al-...".
+_CAP = r"[A-Z][\w'\u2019.-]{0,40}(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} [A-Z][\w'\u2019.-]{0,40}){0,3}"  # noqa: E501
 _KIND = r"(?:\s+(?:city|town|village|district|area|county|municipality|neighbou?rhood|camp|province|governorate|region|upazila|tehsil|sub-district|subdistrict|territory|cercle|commune|woreda|lga))?"  # noqa: E501
 _IN_X_Y = re.compile(
     rf"\b(?:in|at|near|of|outside|from)\s+(?:the\s+)?(?:(?:village|town|city|district|area|region|province)\s+of\s+)?(?P<x>{_CAP}){_KIND},\s+(?P<y>{_CAP})"
 )
-_PAREN = re.compile(rf"(?P<w>{_CAP})?{_KIND}\s*\((?P<x>[^,()]{{2,40}})(?:,\s*(?P<y>[^,()]{{2,40}}))?\)")
+_PAREN = re.compile(
+    rf"(?:(?P<w>{_CAP})|(?<!\s)){_KIND}\s*\((?P<x>[^,()]{{2,40}})(?:,\s*(?P<y>[^,()]{{2,40}}))?\)"
+)
 _LEADING_JUNK = re.compile(r"^(?:On|In|At|The|A|An|Near|Around)\s+")
 
 
@@ -260,8 +263,8 @@ _ARTICLE_END = re.compile(
     r"(?:\b(?:[Aa]l|[Ee]l)[\s-]+|\b(?:Ad|Ar|As|An|At|Az|Ash|Adh|Ath)\s+|\b(?:[Aa][dtnsrz]|[Aa]sh|[Aa]dh|[Aa]th)-)$"
 )
 _DATELINE = re.compile(r"(?:(?<=\n)|(?<=^))[A-Z][A-Z' -]{2,30}(?:,|\s+\(|\s+[-\u2014\u2013])")
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or)\s+")
-_WEAK_CUE = re.compile(r"(\S*)\s+(?:from|to|into|towards?|between|(of))\s+(?:the\s+)?$", re.I)
+_LIST_GAP = re.compile(r"(?<!\s)(?:\s*,\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)")
+_WEAK_CUE = re.compile(r"(\S{0,40})(?<!\s)\s+(?:from|to|into|towards?|between|(of))\s+(?:the\s+)?$", re.I)
 _NEAR = re.compile(
     r"\b(?:near|outside|close\s+to|around|outskirts\s+of|suburbs?\s+of|vicinity\s+of|(?:km|kilometres|"
     r"kilometers|miles)\s+(?:\w+\s+){0,2}(?:of|from))\s+(?:the\s+)?(?:\w+\s+(?:of\s+)?)?$",
@@ -282,13 +285,27 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 
 _FACILITY_AFTER = re.compile(
-    r"(?:['\u2019]s)?\s+(?:(?:international|main|central|old|new|busy|crowded|largest|biggest)\s+)?"
+    r"(?<!\s)(?:['\u2019]s)?\s+(?:(?:international|main|central|old|new|busy|crowded|largest|biggest)\s+)?"
     r"(?:airport|market|bazaar|square|mosque|church|cathedral|hospital|university|school|prison|jail|"
     r"port|harbou?r|station|bus\s+station|railway\s+station|hotel|neighbou?rhood|district|suburbs?|"
     r"outskirts|province|governorate|region|state|county|city|town|village|camp|base|checkpoint|"
     r"highway|road|bridge|border|area)\b",
     re.I,
 )
+
+
+_REASON = re.compile(
+    r"\b(?:in\s+(?:retaliation|response|revenge|reprisal)\s+(?:for|to)|to\s+avenge|because\s+of|"
+    r"(?:comes?|came)\s+(?:\w+\s+){0,3}?(?:after|before|days|weeks|months|amid))\b",
+    re.I,
+)
+
+
+def own_clause_end(sentence: str, offset: int) -> int:
+    """Where a sentence stops telling its own event: "..., in retaliation for raids in Mombasa" and
+    "The attack comes after tension in Mombasa" go on to another event, whose places are not this one's."""
+    reason = _REASON.search(sentence)
+    return offset + reason.start() if reason else offset + len(sentence)
 
 
 def locative(text: str, start: int, end: int) -> bool:
@@ -513,7 +530,7 @@ def _in_personal_name(ix: Indexed, text: str, toks: list[Token], m: Match) -> bo
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").
 _PARTICLES = "al|el|ad|ar|as|an|at|az|ash|ath|adh|ed|es|ez|de|del|da|do|di|la|le|of|bin|ibn|abu|bani|beni"
 _GAP = re.compile(rf"[ \-](?:(?:{_PARTICLES})[ \-])?", re.I)  # not " - ": a dash between two names parts them
-_FOLLOWING = re.compile(r"(?:,\s+|\s+\()([A-Z][\w'\u2019-]*(?:[ -][A-Za-z][\w'\u2019-]*){0,3})")
+_FOLLOWING = re.compile(r"(?:,\s+|\s+\()([A-Z][\w'\u2019-]{0,40}(?: [A-Za-z][\w'\u2019-]{0,40}){0,3})")
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:
@@ -670,7 +687,7 @@ def _choose(
 
 
 _OWNER = re.compile(
-    r"\b(?P<owner>[A-Z][\w'\u2019.-]+(?:\s+[A-Z][\w'\u2019.-]+)?)(?:['\u2019]s)?\s+(?:[a-z-]+\s+){0,2}?"
+    r"\b(?P<owner>[A-Z][\w'\u2019.-]{1,40}(?:\s+[A-Z][\w'\u2019.-]{1,40})?)(?:['\u2019]s)?\s+(?:[a-z-]+\s+){0,2}?"
     r"(?:town|city|village|district|province|region|state|port|capital)\s+of\s+(?:the\s+)?$"
 )
 
