@@ -36,7 +36,7 @@ from .places import (
     with_suffix,
 )
 from .segment import Block, EventSentence, Group, Spot, group_sentences, is_background, split_blocks
-from .text import MAX_CHARS, Sentence, name_keys, sentences, tokens
+from .text import MAX_CHARS, Sentence, fold_lookalikes, name_keys, sentences, tokens
 from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
 
 _NAME = r"[A-Z][\w'\u2019&.-]{0,40}(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]{0,40}){0,7}"
@@ -70,10 +70,12 @@ def extract_incidents(
     """Draft incidents from one article (see module docstring)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    doc = read_document(text[:MAX_CHARS], published, title)
+    original = text[:MAX_CHARS]
+    doc = read_document(fold_lookalikes(original), published, fold_lookalikes(title))
     if not doc.text.strip():
         return []
-    art = _read(indexed(knowledge), doc, title)
+    art = _read(indexed(knowledge), doc, fold_lookalikes(title))
+    art.original = original  # evidence quotes the article as it came
     blocks = split_blocks(art.text)
     # a one-paragraph note (ACLED, GTD style) reports one incident
     one_report = "\n" not in art.text.strip() and len(art.text) < 1500 and len(blocks) == 1

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-MAX_CHARS = 200_000  # longer inputs are not news articles; only their head is read
+MAX_CHARS = 2_000_000  # longer inputs are not news articles; only their head is read
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "adh", "ath", "ech", "es", "et"})
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
@@ -19,6 +19,43 @@ _SENT_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c(]?[A-Z0-9
 _ABBREV = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Capt|Sgt|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|N\.Y|approx|vs|Maj|Rev|Prof|Sen|Gov|Rep)\.$"
 )
+
+
+# Letters of other scripts drawn like Latin ones, and full-width forms: "Kаbul" typed with a
+# Cyrillic "а", "Ｍｏｓｕｌ" from a CJK keyboard. Each maps to one character, so offsets stay.
+_LOOKALIKE = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u04bb"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406\u0408\u0405"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u03bf\u03b1\u03b9\u03ba\u03c1\u03c5\u03bd",
+    "aeopcyxijsdhABEKMHOPCTXIJSABEZHIKMNOPTYXoaikpuv",
+)
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_MIXED_WORD = re.compile(r"[^\W_]{2,}")
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " "})
+
+
+def fold_lookalikes(text: str) -> str:
+    """`text` with look-alike letters in otherwise Latin words and full-width forms made Latin, and
+    no-break spaces made spaces; the same length, so every offset into it is one into `text`."""
+    if text.isascii():
+        return text
+    text = text.translate(_SPACES).translate(_FULL_WIDTH)
+    parts: list[str] = []
+    pos = 0
+    for m in _MIXED_WORD.finditer(text):
+        word = m.group()
+        if word.isascii() or not any("a" <= c.lower() <= "z" for c in word):
+            continue  # a word wholly of another script is that script's, not a disguise
+        folded = word.translate(_LOOKALIKE)
+        if folded != word:
+            parts.append(text[pos : m.start()])
+            parts.append(folded)
+            pos = m.end()
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def strip_accents(text: str) -> str:
