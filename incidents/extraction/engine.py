@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from . import actors as act
+from .confidence import confidence
 from .counts import CountMention, find_counts
 from .dates import DateMention, anchor, find_dates, reporting
 from .document import Document, read_document
@@ -99,6 +100,12 @@ def extract_incidents(
             inc = _build(art, g, block, story, block_countries, is_lead=g is lead)
             if inc is not None:
                 out.append(inc)
+    reported = max(1, sum(1 for inc in out if inc.primary))
+    for inc in out:
+        inc.signals.update(alone=1.0 / reported, note=float(one_report))
+        inc.confidence = confidence(inc.signals)
+        if not inc.primary:
+            inc.confidence = round(inc.confidence * 0.6, 3)  # a recalled event is told in passing
     return out
 
 
@@ -161,6 +168,9 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 _RANK = {"place": 0, "admin3": 1, "admin2": 2, "admin1": 3}
+_GENERIC_CUE = re.compile(
+    r"killed|attack(?:s|ed)?|assault|slain|bodies|body\s+(?:was|of)|found\s+dead|dead", re.I
+)
 # the present perfect and progressive tell what is happening now: "have been killed", "is fighting"
 _PRESENT = re.compile(r"\b(?:(?:has|have)\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ght)|(?:is|are)\s+[a-z]+ing)\b")
 _FOLLOW_UP = timedelta(days=60)  # a follow-up reports its event within weeks; older leads are looked back on
@@ -372,14 +382,14 @@ def _build(
     etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf)
     if etype is None:
         return None
-    fat, inj = _counts(art, sents, ev, conf)
+    fat, inj, fat_m = _counts(art, sents, ev, conf)
     if is_lead and not (
         dm is not None and (dm.precision == "year" or dm.end_date < art.published - _FOLLOW_UP)
     ):
         primary = not _RECALLS.search(" ".join(s.text for s in sents[:2]))
     else:
         primary = not is_background(dm, art.published)
-    confidence = round(sum(conf.values()) / max(len(conf), 1) * (1.0 if primary else 0.6), 3)
+    signals = _signals(where, dm, etype, fat_m, perp, is_lead)
     start_date, end_date, precision = (
         (dm.start_date, dm.end_date, dm.precision) if dm else (art.published, art.published, "day")
     )
@@ -408,10 +418,39 @@ def _build(
         sources=_sources(art, sents, ev),
         summary=lead.text[:300],
         primary=primary,
-        confidence=confidence,
         field_confidence=conf,
         evidence=ev,
+        signals=signals,
     )
+
+
+def _signals(
+    where: Where,
+    dm: DateMention | None,
+    etype: EventType,
+    fat_m: CountMention | None,
+    perp: act.ActorMention | None,
+    is_lead: bool,
+) -> dict[str, float]:
+    """How the draft's fields were found, for its confidence (see confidence.py)."""
+    town = (
+        where.place is not None
+        and where.place.kind in ("place", "admin3")
+        or (where.place is None and bool(where.location) and where.precision == "exact")
+    )
+    return {
+        "date_own": float(dm is not None and not dm.reporting),
+        "date_none": float(dm is None),
+        "place_town": float(town and where.start >= 0),
+        "place_region": float(not town and bool(where.admin1)),
+        "place_fallback": float(bool(where.location) and where.start < 0),
+        "type_specific": float(not _GENERIC_CUE.fullmatch(etype.cue_text)),
+        "count_tally": float(fat_m is not None and fat_m.tally),
+        "count_figure": float(fat_m is not None and not fat_m.tally and fat_m.count.best is not None),
+        "count_none": float(fat_m is None),
+        "named_actor": float(perp is not None and perp.kind == "named"),
+        "lead": float(is_lead),
+    }
 
 
 def _evidence(art: _Article, field: str, a: int, b: int) -> Evidence:
@@ -552,7 +591,15 @@ def _type_and_actors(
         name, atype = act.generic_name("civilians", country_entry)
         target = act.ActorMention(name, atype, country, -1, -1, "", "civilians")
     cue_src = lead if first_cue(lead.text) else sents[0]
-    ev.append(_evidence(art, "event_type", cue_src.start + etype.cue_start, cue_src.start + etype.cue_end))
+    if etype.in_lead:
+        ev.append(
+            _evidence(art, "event_type", cue_src.start + etype.cue_start, cue_src.start + etype.cue_end)
+        )
+    else:  # the weapon named in another of the incident's sentences
+        s = next((s for s in sents if etype.cue_text in s.text), None)
+        if s is not None:
+            a = s.start + s.text.index(etype.cue_text)
+            ev.append(_evidence(art, "event_type", a, a + len(etype.cue_text)))
     conf["event_type"] = 0.7
     for role, am in (("actor1", perp), ("actor2", target)):
         if am is None:
@@ -567,16 +614,17 @@ def _type_and_actors(
 
 def _counts(
     art: _Article, sents: list[Sentence], ev: list[Evidence], conf: dict[str, float]
-) -> tuple[Count, Count]:
+) -> tuple[Count, Count, CountMention | None]:
+    """(fatalities, injured, the mention the fatalities come from)."""
     mentions = [c for s in sents for c in find_counts(s.text, s.start)]
     out = []
     for name in ("fatalities", "injured"):
         count, m = _best_count(mentions, name)
         if m is not None:
             ev.append(_evidence(art, name, m.start, m.end))
-            conf[name] = 0.5 if m.count.vague else 0.8
-        out.append(count)
-    return out[0], out[1]
+            conf[name] = 0.5 if m.count.vague else 0.9 if m.tally else 0.8
+        out.append((count, m))
+    return out[0][0], out[1][0], out[0][1]
 
 
 def _sources(art: _Article, sents: list[Sentence], ev: list[Evidence]) -> list[str]:

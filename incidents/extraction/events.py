@@ -8,7 +8,7 @@ the sub-event (a bombing that was a suicide attack, a protest that was dispersed
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .factual import figurative, habitual_after, unreal_before
@@ -134,6 +134,8 @@ class EventType:
     cue_start: int  # offset in the classified text
     cue_end: int
     family: str
+    cue_text: str = ""  # the words that decided the type
+    in_lead: bool = True  # the cue's offsets are into the lead sentence (else into the whole text)
 
 
 def _find(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -165,6 +167,13 @@ def has_event_cue(text: str) -> bool:
 
 def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType | None:
     """Event type from the lead sentence (family) and the full incident text (sub-event)."""
+    found = _classify(lead, full, target_is_armed)
+    if found is None or found.cue_text:
+        return found
+    return replace(found, cue_text=lead[found.cue_start : found.cue_end])
+
+
+def _classify(lead: str, full: str, target_is_armed: bool) -> EventType | None:
     lead, full = figurative(lead), figurative(full)
     cue = first_cue(lead) or first_cue(full)
     if not cue:
@@ -262,7 +271,9 @@ def classify(lead: str, full: str, target_is_armed: bool = False) -> EventType |
 
 
 def _explosive(name: str, text: str, m: re.Match[str]) -> EventType:
-    return EventType("Explosions/Remote violence", dict(EXPLOSIVE_SUBS)[name], m.start(), m.end(), name)
+    return EventType(
+        "Explosions/Remote violence", dict(EXPLOSIVE_SUBS)[name], m.start(), m.end(), name, m.group(), False
+    )
 
 
 _GUNS = re.compile(

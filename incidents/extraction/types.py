@@ -111,4 +111,5 @@ class DraftIncident:
     primary: bool = True  # False for a background incident recalled in passing
     confidence: float = 0.5
     field_confidence: dict[str, float] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)  # how its fields were found (confidence.py)
     evidence: list[Evidence] = field(default_factory=list)
