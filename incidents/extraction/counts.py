@@ -143,6 +143,44 @@ _PATTERNS = {
     ],
     "injured": [_N_HURT, _HURT_N],
 }
+_DEATH_WORDS = (
+    "kill",
+    "dead",
+    "die",
+    "death",
+    "slain",
+    "murder",
+    "execut",
+    "martyr",
+    "lives",
+    "life",
+    "behead",
+    "decapitat",
+    "hang",
+    "lynch",
+    "fatal",
+    "bodies",
+    "corpse",
+    "perish",
+    "shot",
+)
+_HURT_WORDS = ("injur", "wound", "hurt", "hospitali")
+# words each pattern cannot match without: a sentence lacking them is not searched with it
+_NEEDS = {
+    _TOLL: ("toll", "number of"),
+    _TOLL_REVISED: ("toll", "number of"),
+    _TOLL_PUT: ("toll",),
+    _FAMILY: ("family", "relatives"),
+    _N_DIED: _DEATH_WORDS,
+    _KILLED_N: ("kill", "claimed the lives", "left", "leaving", "execut", "shot dead", "behead", "hanged"),
+    _DEATHS_OF: ("deaths of", "killing of", "killings of", "murder"),
+    _TOLL_SHORT: ("death toll",),
+    _N_DEATHS: ("deaths", "fatalit", "bodies", "martyrs"),
+    _BODIES_OF: ("bodies of", "remains of", "corpses of"),
+    _CODED: ("coded",),
+    _N_HURT: _HURT_WORDS,
+    _HURT_N: _HURT_WORDS,
+}
 _SUBJECT_FORMS = (_N_DIED, _N_HURT)  # "<figure> <who> were killed"
 _OBJECT_FORMS = (_KILLED_N, _HURT_N, _DEATHS_OF)  # "killing <figure> <who>"
 PERPS = re.compile(
@@ -367,11 +405,14 @@ def _find_counts(text: str, offset: int) -> tuple[CountMention, ...]:
     # ", including the ten assailants," is a part of the toll already counted: blank it, keeping offsets
     text = _INCLUDING.sub(lambda m: " " * len(m.group()), text)
     text = _INCLUDING_BARE.sub(lambda m: " " * len(m.group()), text)
+    low = text.lower()
     for field, patterns in _PATTERNS.items():
-        spans: list[tuple[int, int]] = []
+        taken = bytearray(len(text) + 1)  # characters a pattern tried earlier has read for this field
         for rx in patterns:
+            if not any(word in low for word in _NEEDS[rx]):
+                continue  # the pattern's own words are not in the sentence
             for m in rx.finditer(text):
-                if any(a < m.end() and m.start() < b for a, b in spans):
+                if any(taken[m.start() : m.end()]):
                     continue
                 noun = m.groupdict().get("noun") or ""
                 be = m.groupdict().get("be") or ""
@@ -421,7 +462,7 @@ def _find_counts(text: str, offset: int) -> tuple[CountMention, ...]:
                         extra = Count(1, 1, 1)  # "killing three teachers and their driver"
                     if extra and extra.best and not extra.vague and c.best is not None:
                         c = _plus(c, extra.best)
-                spans.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 tally = field == "fatalities" and bool(_TALLY.search(m.group()))
                 more_of = bool(
                     _ADDITIVE_N.match(m.group("n"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from . import actors as act
@@ -63,6 +63,7 @@ class _Article:
     starts: list[int]
     countries: list[str]  # the article's countries, where its events are first
     hints: Hints
+    dates: dict[tuple[int, date | None], list[DateMention]] = field(default_factory=dict)
 
 
 def extract_incidents(
@@ -173,6 +174,7 @@ _GENERIC_CUE = re.compile(
 )
 # the present perfect and progressive tell what is happening now: "have been killed", "is fighting"
 _PRESENT = re.compile(r"\b(?:(?:has|have)\s+(?:been\s+)?[a-z]+(?:ed|en|wn|ght)|(?:is|are)\s+[a-z]+ing)\b")
+_MAX_SENTENCES = 40
 _FOLLOW_UP = timedelta(days=60)  # a follow-up reports its event within weeks; older leads are looked back on
 # an article that looks back: an anniversary, a commemoration, "two years after the massacre"
 _RECALLS = re.compile(
@@ -216,7 +218,7 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
     items: list[EventSentence] = []
     last: DateMention | None = None  # the story's time so far: the last date it gave an event
     for s in story:
-        dms = _own_dates(art.text, s, art.published, last.start_date if last else None)
+        dms = _dates_of(art, s, last.start_date if last else None)
         said = last
         if dms and not dms[0].reporting:
             last = dms[0]
@@ -268,6 +270,14 @@ def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: lis
     admin1 = admin1_key(p.admin1 or p.name)
     town = " ".join(name_keys(p.name)) if p.kind in ("place", "admin3") else ""
     return Spot(p.country, admin1, town)
+
+
+def _dates_of(art: _Article, s: Sentence, base: date | None = None) -> list[DateMention]:
+    """`_own_dates` of a sentence, read once per article: grouping, dating and widening all ask."""
+    key = (s.start, base)
+    if key not in art.dates:
+        art.dates[key] = _own_dates(art.text, s, art.published, base)
+    return art.dates[key]
 
 
 def _own_dates(text: str, s: Sentence, published: date, base: date | None = None) -> list[DateMention]:
@@ -372,7 +382,9 @@ def _build(
     lead incident is what the article reports however old it is (a follow-up on last month's
     bombing reports that bombing), unless the lead itself recalls it ("a year after the massacre");
     any other incident more than a week old is recalled in passing: background."""
-    sents = sorted(g.sentences, key=lambda s: s.start)
+    # an incident is told in a few paragraphs: past the first few dozen sentences, more of them
+    # only repeats it (and would make one incident cost as much as the whole text)
+    sents = sorted(g.sentences, key=lambda s: s.start)[:_MAX_SENTENCES]
     lead = next((s for s in sents if has_event_cue(s.text)), sents[0])
     ev: list[Evidence] = []
     conf: dict[str, float] = {}
@@ -507,10 +519,10 @@ def _date(
 ) -> DateMention | None:
     """The incident's date: its own, else one a sentence after it gives, else the headline's; a later
     "fourth consecutive day" widens it into a range."""
-    text, published = art.text, art.published
+    published = art.published
     dm: DateMention | None = g.date
     if dm is None:
-        found = [d for s in sents for d in _own_dates(text, s, published)]
+        found = [d for s in sents for d in _dates_of(art, s)]
         dm = next((d for d in found if not d.reporting), found[0] if found else None)
     if dm is None or dm.reporting:
         # "Trouble broke out on Sunday evening", "The deceased was found on Tuesday": a sentence among
@@ -525,7 +537,7 @@ def _date(
         for s in between + after:
             if s in after and has_event_cue(s.text):
                 break
-            found = _own_dates(text, s, published)
+            found = _dates_of(art, s)
             fallback = fallback or next(iter(found), None)
             if found and not found[0].reporting:
                 dm = found[0]
@@ -540,7 +552,7 @@ def _date(
         days = [
             d
             for s in sents
-            for d in _own_dates(text, s, published)
+            for d in _dates_of(art, s)
             if d.precision == "day" and not d.reporting and dm.start_date <= d.start_date <= dm.end_date
         ]
         dm = days[0] if days else dm

@@ -166,7 +166,15 @@ def sentences(text: str, offset: int = 0) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE = 1_500  # no sentence of news is longer; a longer run is read in pieces this long
+
+
 def _append(out: list[Sentence], text: str, a: int, b: int, offset: int) -> None:
+    while b - a > MAX_SENTENCE:  # a run with no sentence end: cut it at a space, so each piece's
+        cut = text.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)  # own reading stays small
+        cut = cut if cut > a else a + MAX_SENTENCE
+        _append(out, text, a, cut, offset)
+        a = cut
     chunk = text[a:b]
     lead = len(chunk) - len(chunk.lstrip())
     chunk = chunk.strip()
