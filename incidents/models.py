@@ -94,8 +94,9 @@ class Location(models.Model):
     class Meta:
         ordering = ["country", "admin1", "name"]
         constraints = [
+            # a province and its capital share a name ("Kandahar"): both are kept, by kind
             models.UniqueConstraint(
-                fields=["name", "country", "admin1", "admin2"], name="location_unique_place"
+                fields=["name", "country", "admin1", "admin2", "kind"], name="location_unique_place"
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),

@@ -56,3 +56,15 @@ def test_load_reference_is_idempotent_and_keeps_analyst_edits(reference_data):
     call_command("load_reference", stdout=io.StringIO())
     assert (Country.objects.count(), Location.objects.count(), Actor.objects.count()) == counts
     assert "Tanzim al-Dawla" in Actor.objects.get(name="Islamic State").aliases
+
+
+def test_load_reference_keeps_every_shipped_place_the_extractor_is_measured_with(reference_data):
+    """A province and its capital share a name ("Kandahar"): the database keeps both, so the worker
+    reads the same places as the extractor's command line and its evaluation."""
+    from incidents.extraction import load_reference_knowledge
+    from incidents.models import Location
+
+    shipped = load_reference_knowledge(gazetteer=False).places
+    assert Location.objects.count() == len(shipped)
+    kinds = set(Location.objects.filter(name="Kandahar", country_id="AF").values_list("kind", flat=True))
+    assert kinds == {"place", "admin1"}
