@@ -69,6 +69,18 @@ AGENT_AFTER = re.compile(
     rf"(?:{_VIOLENT_VERB})(?!ers?\b)[a-z]{{0,4}}\b",
     re.I,
 )
+# "Taliban suicide bombers", "al-Shabaab fighters": the group's men, named by the group
+_MEMBERS_AFTER = re.compile(
+    r"(?<!\s)\s+(?:suicide\s+)?(?:bombers?|gunm[ae]n|militants?|fighters?|insurgents?|attackers?|rebels?|"
+    r"assailants?|jihadists?)\b",
+    re.I,
+)
+# "the 317 earlier given by the police", "a toll released by the army": who told, not who did
+_SAID_BY = re.compile(
+    r"\b(?:given|reported|released|issued|confirmed|provided|published|quoted|cited|announced|stated|"
+    r"compiled|disputed|denied|condemned|rejected|put\s+out|shared)\s+by\s+(?:the\s+)?(?:[\w'-]+\s+){0,2}$",
+    re.I,
+)
 AGENT_BEFORE = re.compile(
     r"(?:\bby|\bsuspected|\bblamed\s+on|\bclaimed\s+by|\bcarried\s+out\s+by|\baccused)\s+"
     r"(?:(?:the|an?|some|suspected|alleged|unidentified|unknown)\s+)*(?:[\w'-]+\s+){0,2}$",
@@ -128,6 +140,10 @@ CLAIMING = re.compile(
     rf"|(?:attributed|blamed)\s+(?:the\s+(?:attack|incident|bombing|blast|assault|killing)\s+)?(?:on|to)\s+"
     rf"(?:the\s+)?(?P<name2>{_GROUP})"
 )
+# "<group> spokesman <name>": the name is a person who speaks for the group before it
+_SPEAKS_FOR = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|leader|commander|chief|head|official|member)\s+(?:for\s+\w+\s+)?$", re.I
+)
 _NOT_GROUP = re.compile(
     r"^(?:No|Nobody|None|Police|Officials?|Authorities|Sources|He|She|It|They|This|That)\b"
 )
@@ -142,7 +158,7 @@ REPELLED = re.compile(
 _STATE_WEAPON = re.compile(
     r"(?<![\s-])(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
     r"airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|missiles?|rocket\s+"
-    r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|warplanes|fighter\s+jets|jets|"
+    r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|bombings?\s+(?:of|on)|warplanes|fighter\s+jets|jets|"
     r"aircraft|helicopters|drones?|strikes?|raids?|tank\s+shells?|mortar\s+fire)\b",
     re.I,
 )
@@ -318,6 +334,16 @@ def _claims(text, offset, country, out, take) -> None:
         name = m.group(group)
         a, b = offset + m.start(group), offset + m.end(group)
         known = [x for x in _overlapping(ordered, a, b) if x.kind in ("named", "unidentified")]
+        role = _SPEAKS_FOR.search(text, max(0, m.start(group) - 30), m.start(group))
+        if not known and role:
+            # "Pakistan Taliban spokesman Ahsanullah Ahsan claimed ...": the group he speaks for
+            known = [
+                x
+                for x in _overlapping(ordered, offset + role.start() - 60, offset + role.start())
+                if x.kind == "named" and x.end <= offset + role.start()
+            ][:1]
+            if not known:
+                continue  # a spokesman of a group we do not know is not a group himself
         if known:
             for x in known:
                 x.claimed = True
@@ -333,8 +359,10 @@ def _roles(am: ActorMention, text: str, offset: int) -> None:
     s, e = am.start - offset, am.end - offset
     before = text[max(0, s - 60) : s]
     habitual = bool(_HABITUAL.search(text, max(0, s - 60), min(len(text), e + 60)))
-    am.by = bool(AGENT_BEFORE.search(before)) and not habitual
-    am.agent = am.agent or (bool(AGENT_AFTER.match(text, e, e + 60)) and not habitual) or am.by
+    am.by = bool(AGENT_BEFORE.search(before)) and not habitual and not _SAID_BY.search(before)
+    members = _MEMBERS_AFTER.match(text, e) if am.kind == "named" else None
+    head = members.end() if members else e  # "Taliban suicide bombers ... stormed": the group acts
+    am.agent = am.agent or (bool(AGENT_AFTER.match(text, head, head + 60)) and not habitual) or am.by
     am.patient = bool(PATIENT_AFTER.match(text, e, e + 60) or PATIENT_BEFORE.search(before))
     am.source = bool(SOURCE_AFTER.match(text, e, e + 60) and not AGENT_AFTER.match(text, e, e + 30)) or bool(
         SOURCE_BEFORE.search(before)
@@ -398,6 +426,45 @@ def _demonym_before(pos: int, demonyms: list[tuple[int, int, CountryEntry]]) -> 
     return None
 
 
+# Who a report says was behind an attack, in sentences that tell no event of their own:
+# "Residents blamed Boko Haram", "an explosives expert with ties to the ELN"
+_ATTRIBUTED_BEFORE = re.compile(
+    r"\b(?:blamed|accused|suspected|ties\s+to|links?\s+to|linked\s+to|members?\s+of|belonging\s+to|"
+    r"affiliated\s+(?:with|to)|loyal\s+to|working\s+for)\s+(?:the\s+)?(?:[\w-]{1,30}\s+)?$",
+    re.I,
+)
+# "Islamic State said in a statement that two of its members carried out the attack"
+_OWNED_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,20}\))?\s+(?:said|says|claimed|announced|stated)\b[^.;]{0,160}?\b(?:its|their)\s+"
+    r"(?:members?|fighters?|militants?|men|operatives?|suicide\s+bombers?|soldiers\s+of\s+the\s+caliphate)\b",
+    re.I,
+)
+# "looking at the ELN guerrilla group as the main suspect"
+_SUSPECT_AFTER = re.compile(
+    r"(?<!\s)(?:\s+[\w-]{1,30}){0,3}?\s+as\s+(?:the\s+)?(?:main\s+|prime\s+|likely\s+|chief\s+)?"
+    r"(?:suspects?|culprits?|perpetrators?)\b",
+    re.I,
+)
+_ARMED_GROUPS = frozenset({"rebel_group", "political_militia", "identity_militia"})
+
+
+def attributed(text: str, offset: int, named: list[tuple[int, int, ActorEntry]]) -> ActorMention | None:
+    """The armed group a sentence holds responsible for the attack told before it (see above)."""
+    for a, b, e in named:
+        if e.actor_type not in _ARMED_GROUPS:
+            continue
+        s, t = a - offset, b - offset
+        if (
+            _ATTRIBUTED_BEFORE.search(text, max(0, s - 40), s)
+            or _OWNED_AFTER.match(text, t)
+            or _SUSPECT_AFTER.match(text, t)
+        ):
+            return ActorMention(
+                e.name, e.actor_type, e.country, a, b, text[s:t], "named", claimed=True, key=e.key
+            )
+    return None
+
+
 def _near(text: str, pos: int, word: str) -> bool:
     return bool(re.search(word, text[max(0, pos - 80) : pos + 80], re.I))
 
@@ -449,7 +516,8 @@ def assign_roles(
         return prot, target
     if family in ("riot", "mob"):
         return _riot_roles(mentions, country)
-    parties = [m for m in mentions if m.kind != "protesters" and not m.source and not m.denied]
+    # a group that claimed the attack through its spokesman is a party, not a source
+    parties = [m for m in mentions if m.kind != "protesters" and (not m.source or m.claimed) and not m.denied]
     for t, o in parts:
         repelled = _repelled(parties, t, o)
         if repelled:

@@ -91,8 +91,14 @@ _TOLL_REVISED = re.compile(
     rf"the\s+(?:death\s+toll|toll|number\s+of\s+(?:people\s+killed|dead|deaths|victims))",
     re.I,
 )
+# "he later revised the figure down to one": the speaker's own toll, corrected
+_FIGURE_REVISED = re.compile(
+    rf"\b(?:revised|corrected|lowered|raised|reduced|cut)\s+(?:the|that|this|his|her|its|their)\s+"
+    rf"(?:figure|estimate|count)\s+(?:(?:up|down)(?:wards?)?\s+)?to\s+(?P<n>{NUM})",
+    re.I,
+)
 _TOLL_PUT = re.compile(
-    rf"\bput(?:s|ting)?\s+the\s+(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?at\s+(?P<n>{NUM})", re.I
+    rf"\bput(?:s|ting)?\s+the\s+(?:death\s+)?toll\s+(?:[\w'\u2019-]+\s+){{0,6}}?at\s+(?P<n>{NUM})", re.I
 )
 _TOLL_SHORT = re.compile(
     rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
@@ -131,6 +137,7 @@ _PATTERNS = {
     "fatalities": [
         _TOLL,
         _TOLL_REVISED,
+        _FIGURE_REVISED,
         _TOLL_PUT,
         _FAMILY,
         _N_DIED,
@@ -169,6 +176,7 @@ _HURT_WORDS = ("injur", "wound", "hurt", "hospitali")
 _NEEDS = {
     _TOLL: ("toll", "number of"),
     _TOLL_REVISED: ("toll", "number of"),
+    _FIGURE_REVISED: ("figure", "estimate", "count"),
     _TOLL_PUT: ("toll",),
     _FAMILY: ("family", "relatives"),
     _N_DIED: _DEATH_WORDS,
@@ -392,7 +400,8 @@ def find_counts(text: str, offset: int = 0) -> list[CountMention]:
 # every pattern below needs one of these words
 _HARM_WORD = re.compile(
     r"kill|dead|die[sd]?\b|death|toll|wound|injur|hurt|slain|bod(?:y|ies)|corpse|martyr|execut|behead|"
-    r"decapitat|hang|lynch|murder|fatal|lives|life|perish|hospitali|remains|shot|victim|assassin",
+    r"decapitat|hang|lynch|murder|fatal|lives|life|perish|hospitali|remains|shot|victim|assassin|"
+    r"(?:the|that|this|his|her|its|their)\s+(?:figure|estimate|count)\b",
     re.I,
 )
 
@@ -521,15 +530,15 @@ def _plus(c: Count, n: int) -> Count:
 
 # "and the bomber", "and their Pakistani driver": one more, named in the singular
 _AND_ONE = re.compile(
-    r"(?:\s+[\w'-]{1,40}){1,3}?\s+and\s+(?:the|a|an|their|his|her|its)\s+(?:[A-Za-z'-]{1,40}\s+)?"
+    r"(?<!\s)(?:\s+[\w'-]{1,40}){1,3}?\s+and\s+(?:the|a|an|their|his|her|its)\s+(?:[A-Za-z'-]{1,40}\s+)?"
     r"[a-z][a-z-]{1,30}[^s\W](?=[\s,.;]|$)"
 )
 # more dead besides those already told: "another five", "three other people", "13 soldiers also died"
-_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|\s+(?:years?|months?)\s+old\b", re.I)
+_AGE = re.compile(r"-(?:year|month|week|day)s?-old\b|(?<!\s)\s+(?:years?|months?)\s+old\b", re.I)
 _ADDITIVE_N = re.compile(r"(?:another|a\s+further)\b", re.I)
-_ADDITIVE_AFTER = re.compile(r"\s+(?:other|more)\b", re.I)
+_ADDITIVE_AFTER = re.compile(r"(?<!\s)\s+(?:other|more)\b", re.I)
 _ALSO = re.compile(r"\balso\s+(?:died|killed|been\s+killed|were\s+killed|was\s+killed|perished)\b", re.I)
-_TALLY = re.compile(r"\b(?:toll|number\s+of|deaths|fatalit(?:y|ies))\b", re.I)
+_TALLY = re.compile(r"\b(?:toll|number\s+of|deaths|fatalit(?:y|ies)|figure|estimate|count)\b", re.I)
 
 # ACLED: "20 fatalities split up between 3 events" - this event carries its share.
 _SPLIT = re.compile(

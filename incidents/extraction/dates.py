@@ -63,7 +63,7 @@ _SPAN_AFTER = re.compile(
     r"(?!\s+(?:the|this|that|its|their|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)",
     re.I,
 )
-_YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b", re.I)
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
 

@@ -121,7 +121,9 @@ def read_document(text: str, published: date, title: str = "") -> Document:
         blanked.append((a, b, kind))
 
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text) if m.end() > m.start()]
-    folded_title = _fold(title)
+    # a title that is a sentence ("Gunmen killed two ... on Monday.", or one cut short with "…") was
+    # taken from the text itself for want of a headline: the text is all story
+    folded_title = "" if title.rstrip().endswith((".", "\u2026")) else _fold(title)
     body_lines: list[int] = []  # starts of the first body lines: a dateline may follow a standfirst
     for n, (a, b) in enumerate(lines):
         line = text[a:b]
@@ -163,8 +165,11 @@ def _furniture(line: str, folded_title: str, head: bool, last: bool) -> str:
     stripped = line.strip()
     if not stripped:
         return ""
-    if folded_title and _fold(stripped).startswith(folded_title):
-        return "headline"  # the title again, perhaps with "By Reuters" after it
+    folded = _fold(stripped)
+    if folded_title and folded.startswith(folded_title) and len(folded) - len(folded_title) <= 40:
+        # the title again, perhaps with "By Reuters" after it; not a lead sentence that a
+        # stand-in title was taken from, nor a paragraph the title is the start of
+        return "headline"
     if _FURNITURE.match(line):
         return "furniture"
     if len(stripped) <= 60 and _CLOCK.search(stripped) and _is_stamp(stripped):

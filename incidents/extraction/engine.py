@@ -94,6 +94,8 @@ def extract_incidents(
         groups = group_sentences(items, art.published)
         if one_report:
             groups = _one_report(groups, art.published, story)
+        _carry_countries(groups)
+        _hand_out_asides(story, groups)
         # the lead incident: the one the story opens with (in its first two sentences)
         opening = {id(s) for s in story[:2]}
         lead = next((g for g in groups if any(id(s) in opening for s in g.sentences)), None)
@@ -114,7 +116,11 @@ def _read(ix: Indexed, doc: Document, title: str) -> _Article:
     """Names found once in the whole text and in the title; the article's countries; place hints."""
     text = doc.text
     toks = tokens(text)
-    matches = add_gazetteer_places(ix, text, toks, ix.index.find(toks))
+    matches = [
+        m
+        for m in add_gazetteer_places(ix, text, toks, ix.index.find(toks))
+        if not (m.kind in ("country", "demonym") and _CURRENCY.match(text, m.end))
+    ]
     title_toks = tokens(title) if title else []
     title_matches = add_gazetteer_places(ix, title, title_toks, ix.index.find(title_toks)) if title else []
     countries = _rank_countries(text, matches)
@@ -154,6 +160,8 @@ def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[P
     return sorted(found, key=lambda p: p.kind != "place")
 
 
+# "the US dollar", "Lebanese pound": money, not the country
+_CURRENCY = re.compile(r"\s+(?:dollars?|pounds?|dinars?|rupees?|euros?|pesos?|currency)\b", re.I)
 _SEPARATE = re.compile(
     r"^\W*(?:separately|elsewhere|meanwhile|in\s+(?:a\s+)?(?:separate|another|other|a\s+second|an\s+unrelated)\s+"
     r"(?:attack|incident|development|violence|bombing|raid|clash|strike)s?)\b|"
@@ -302,14 +310,13 @@ def _own_dates(text: str, s: Sentence, published: date, base: date | None = None
 
 def _one_report(groups: list[Group], published: date, sents: list[Sentence]) -> list[Group]:
     """A one-paragraph note reports one incident: merge its current groups, all its sentences."""
-    current = [g for g in groups if not is_background(g.date, published)]
+    current = [g for g in groups if not is_background(g.date, published) and not g.separate]
     if not current:
         return groups
     first = current[0]
-    in_background = {id(s) for g in groups if g not in current for s in g.sentences}
-    first.sentences = [s for s in sents if id(s) not in in_background]
+    apart = {id(s) for g in groups if g not in current for s in g.sentences}
+    first.sentences = [s for s in sents if id(s) not in apart]
     for g in current[1:]:
-        first.sentences.extend(g.sentences)
         first.country = first.country or g.country
         first.date = first.date or g.date
     first.sentences.sort(key=lambda s: s.start)
@@ -323,6 +330,30 @@ def _in_span(matches: list[Match], starts: list[int], a: int, b: int) -> list[Ma
         out.append(matches[i])
         i += 1
     return out
+
+
+def _hand_out_asides(story: list[Sentence], groups: list[Group]) -> None:
+    """Each sentence that tells no event goes to the incident told just before it: "Residents
+    blamed Boko Haram" speaks of the attack the paragraph before described."""
+    owner = {id(s): g for g in groups for s in g.sentences}
+    current: Group | None = None
+    for s in story:
+        g = owner.get(id(s))
+        if g is not None:
+            current = g
+        elif current is not None and len(current.asides) < _MAX_SENTENCES:
+            current.asides.append(s)
+
+
+def _carry_countries(groups: list[Group]) -> None:
+    """An incident whose sentences name no country of their own happened where the story was
+    when it told it ("The officer had been abducted a week earlier" after an Iraqi officer)."""
+    story_country = ""
+    for g in groups:  # in the order the story tells them
+        if g.country:
+            story_country = g.country
+        elif story_country:
+            g.country = story_country
 
 
 def _rank_countries(text: str, ms: list[Match]) -> list[str]:
@@ -389,16 +420,19 @@ def _build(
     ev: list[Evidence] = []
     conf: dict[str, float] = {}
     country = g.country or (block_countries[0] if block_countries else "")
-    where, country = _place(art, sents, lead, country, block_countries, block, ev, conf)
+    after_lead = next((s.start for s in sents if s.start > lead.start), len(art.text))
+    follow = [s for s in g.asides if lead.start < s.start < after_lead][:2]
+    where, country = _place(art, sents, lead, country, block_countries, block, ev, conf, follow)
     dm = _date(art, g, sents, block, story, ev, conf)
-    etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf)
+    etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf, g.asides)
     if etype is None:
         return None
     fat, inj, fat_m = _counts(art, sents, ev, conf)
     if is_lead and not (
         dm is not None and (dm.precision == "year" or dm.end_date < art.published - _FOLLOW_UP)
     ):
-        primary = not _RECALLS.search(" ".join(s.text for s in sents[:2]))
+        # a commemoration is itself a gathering: only other events are recalled by it
+        primary = etype.event_type == "Protests" or not _RECALLS.search(" ".join(s.text for s in sents[:2]))
     else:
         primary = not is_background(dm, art.published)
     signals = _signals(where, dm, etype, fat_m, perp, is_lead)
@@ -478,6 +512,7 @@ def _place(
     block: Block,
     ev: list[Evidence],
     conf: dict[str, float],
+    follow: list[Sentence] = (),
 ) -> tuple[Where, str]:
     """The incident's place and, when the place says so, its country."""
     prefer = [country] + [c for c in block_countries if c != country] if country else block_countries
@@ -492,6 +527,7 @@ def _place(
         (block.start, block.end),
         art.hints,
         art.starts,
+        follow,
     )
     if where.precision in ("region", "country") and country:
         known = set(art.ix.admin1_names) | set(art.ix.country_names)
@@ -575,10 +611,12 @@ def _type_and_actors(
     country: str,
     ev: list[Evidence],
     conf: dict[str, float],
+    asides: list[Sentence] = (),
 ) -> tuple[EventType | None, act.ActorMention | None, act.ActorMention | None]:
     """Event type and (perpetrator, target): the roles depend on the type and the type on whether
     the target is armed, so the roles are read again when the type changes the cue family."""
-    full_text = " ".join(s.text for s in sents)
+    # each sentence up to where it turns to another event ("comes two days after a landmine ...")
+    full_text = " ".join(s.text[: own_clause_end(s.text, 0)] for s in sents)
     country_entry = art.ix.countries.get(country)
     mentions: list[act.ActorMention] = []
     for s in sents:  # each sentence on its own: a group's sentences may lie far apart in the story
@@ -596,6 +634,8 @@ def _type_and_actors(
         return None, None, None
     if etype.family != family:
         perp, target = act.assign_roles(mentions, etype.family, country_entry, parts, lead_end=lead.end)
+    if (perp is None or perp.kind == "unidentified") and etype.event_type in _VIOLENT_TYPES:
+        perp = _attributed(art, [*sents, *asides]) or perp
     if perp is None and etype.event_type in _VIOLENT_TYPES:
         name, atype = act.generic_name("unidentified", country_entry)
         perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
@@ -622,6 +662,21 @@ def _type_and_actors(
         else:
             conf[role] = 0.3
     return etype, perp, target
+
+
+def _attributed(art: _Article, asides: list[Sentence]) -> act.ActorMention | None:
+    """The armed group that the story's other sentences blame for the incident, or that says its
+    men did it ("Residents blamed Boko Haram"): those sentences tell no event, so no group took them."""
+    for s in asides:
+        named = [
+            (m.start, m.end, m.entry)
+            for m in _in_span(art.matches, art.starts, s.start, s.end)
+            if m.kind == "actor"
+        ]
+        found = act.attributed(s.text, s.start, named) if named else None
+        if found is not None:
+            return found
+    return None
 
 
 def _counts(

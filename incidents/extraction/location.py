@@ -51,6 +51,12 @@ _SUBPLACE = re.compile(
     rf"(?P<kind>\s+(?:province|state|region|governorate|county|city|town))?"
 )
 
+# "in the village of Houla", "near the small town of Kfar Roummane"
+_VILLAGE_OF = re.compile(
+    rf"\b(?:in|at|near|outside)\s+the\s+(?:(?:small|remote|nearby|border|mountain)\s+)?"
+    rf"(?:village|town|hamlet|settlement)\s+of\s+(?P<x>{_CAP})"
+)
+
 
 @dataclass
 class Hints:
@@ -72,29 +78,37 @@ def incident_place(
     block_span: tuple[int, int],
     hints: Hints,
     starts: list[int] | None = None,
+    follow: list[Sentence] = (),
 ) -> Where:
-    """The incident's place (see module docstring)."""
+    """The incident's place (see module docstring). `follow` are the sentences right after the
+    lead that tell no event ("The bus was stopped in Mandera county"): where, when the incident's
+    own sentences say it nowhere."""
     ordered = [lead] + [s for s in sents if s is not lead]
+    region = None  # "in the Diyala governorate, eastern Iraq": a province, kept unless a town is named
     for s in ordered:
         w = from_patterns(ix, s.text, s.start, prefer) or _subplace(ix, text, s, prefer)
-        if w and w.location:
+        if w and w.location and w.precision != "region":
             return w
+        region = region or (w if w and w.location else None)
     wanted = [country] if country else prefer
     starts = starts or [m.start for m in matches]
     group = []
-    for s in ordered:
-        places = _places_in(matches, starts, s.start, s.end, wanted)
-        group.extend(places)
+    for s in [*ordered, *follow]:
         cut = own_clause_end(s.text, s.start)
-        here = [m for m in places if m.start < cut and locative(text, m.start, m.end)]
+        places = [m for m in _places_in(matches, starts, s.start, s.end, wanted) if m.start < cut]
+        if s not in follow:
+            group.extend(places)
+        here = [m for m in places if locative(text, m.start, m.end)]
         if here:
             best = min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start))
             if best.entry.kind != "place":
                 best = _finer(ix, text, ordered, matches, starts, best) or best
             return _where_of(ix, text, best)
-        w = _capital(ix, s, wanted)
+        w = _capital(ix, s, wanted) or _unlisted_village(ix, s, country, region)
         if w is not None:
             return w
+    if region is not None:
+        return region
     if group:
         return _where_of(ix, text, min(group, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)))
     title = [m for m in hints.title if m.kind == "place" and (not wanted or m.entry.country in wanted)]
@@ -107,7 +121,14 @@ def incident_place(
         if not wanted or p.country in wanted:
             a, b = hints.dateline_span
             return Where(p.country, p.admin1, p.admin2, p.name, p, "exact", a, b)
-    bp = best_place(_places_in(matches, starts, block_span[0], block_span[1], wanted), wanted)
+    # not a place the incident's own sentences give to another event ("comes after ... in Mombasa")
+    elsewhere = [(own_clause_end(s.text, s.start), s.end) for s in ordered]
+    block_places = [
+        m
+        for m in _places_in(matches, starts, block_span[0], block_span[1], wanted)
+        if not any(a <= m.start < b for a, b in elsewhere)
+    ]
+    bp = best_place(block_places, wanted)
     if bp is not None:
         return _where_of(ix, text, bp)
     return Where(country, precision="country")
@@ -180,6 +201,21 @@ def _subplace(ix: Indexed, text: str, s: Sentence, prefer: list[str]) -> Where |
                 ya, yb = s.start + m.start("y"), s.start + m.end("y")
                 span = (a, b) if inner else (ya, yb)
                 return Where(cc, place.admin1, place.admin2, place.name, place, "exact", *span)
+    return None
+
+
+def _unlisted_village(ix: Indexed, s: Sentence, country: str, region: Where | None) -> Where | None:
+    """ "in the village of Houla": a place the gazetteer does not list is still where it happened,
+    rather than some listed town the story names for another reason (where a minister spoke)."""
+    if not country:
+        return None
+    for m in _VILLAGE_OF.finditer(s.text):
+        name = m.group("x")
+        if ix.index.find(tokens(name), frozenset({"place", "country", "demonym"})):
+            continue  # a listed name is read (or ruled out) as such
+        admin1 = region.admin1 if region is not None and region.country == country else ""
+        a, b = s.start + m.start("x"), s.start + m.end("x")
+        return Where(country, admin1, "", name, None, "exact", a, b)
     return None
 
 

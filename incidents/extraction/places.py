@@ -21,8 +21,10 @@ from .types import PlaceEntry
 # reads a bounded stretch from each capital: no backtracking over "Al-Al-Al-...".
 _CAP = r"[A-Z][\w'\u2019.-]{0,40}(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} [A-Z][\w'\u2019.-]{0,40}){0,3}"  # noqa: E501
 _KIND = r"(?:\s+(?:city|town|village|district|area|county|municipality|neighbou?rhood|camp|province|governorate|region|upazila|tehsil|sub-district|subdistrict|territory|cercle|commune|woreda|lga))?"  # noqa: E501
+# "Tripoli, northern Lebanon": a direction before the name that places the town
+_DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"  # noqa: E501
 _IN_X_Y = re.compile(
-    rf"\b(?:in|at|near|of|outside|from)\s+(?:the\s+)?(?:(?:village|town|city|district|area|region|province)\s+of\s+)?(?P<x>{_CAP}){_KIND},\s+(?P<y>{_CAP})"
+    rf"\b(?:in|at|near|of|outside|from)\s+(?:the\s+)?(?:(?:village|town|city|district|area|region|province)\s+of\s+)?(?P<x>{_CAP}){_KIND},\s+{_DIRECTION}(?P<y>{_CAP})"
 )
 _PAREN = re.compile(
     rf"(?:(?P<w>{_CAP})|(?<!\s)){_KIND}\s*\((?P<x>[^,()]{{2,40}})(?:,\s*(?P<y>[^,()]{{2,40}}))?\)"
@@ -315,9 +317,17 @@ def locative(text: str, start: int, end: int) -> bool:
     cue = _STRONG_CUE.search(before)
     if cue and _KIND_OF.match(cue.group()) and _ORIGIN.search(before, 0, cue.start()):
         return False  # "returning from the town of X", "a man from the Arab town of X": not where
+    if cue and _SPOKE_IN.search(before):
+        return False  # "a military source reached in Bamako told AFP": where someone spoke
     return bool(cue or _FACILITY_AFTER.match(text, end, end + 40))
 
 
+_SPOKE_IN = re.compile(
+    r"\b(?:(?:reached|speaking|spoke|said|told\s+\w+|interviewed|contacted|based|headquartered|quoted)\s+in"
+    r"|(?:conference|meeting|summit|briefing|forum)\s+(?:(?:of|with)\s+(?:[\w'-]+\s+){1,4}?)?in)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
 _KIND_OF = re.compile(
     r"(?:villages?|towns?|city|cities|districts?|area|outskirts|suburbs?|camp|provinces?)\s+of", re.I
 )
@@ -530,7 +540,9 @@ def _in_personal_name(ix: Indexed, text: str, toks: list[Token], m: Match) -> bo
 # Between two words of one name: a space or hyphen, perhaps a particle ("Ahrar al Sham", "Jose del Monte").
 _PARTICLES = "al|el|ad|ar|as|an|at|az|ash|ath|adh|ed|es|ez|de|del|da|do|di|la|le|of|bin|ibn|abu|bani|beni"
 _GAP = re.compile(rf"[ \-](?:(?:{_PARTICLES})[ \-])?", re.I)  # not " - ": a dash between two names parts them
-_FOLLOWING = re.compile(r"(?:,\s+|\s+\()([A-Z][\w'\u2019-]{0,40}(?: [A-Za-z][\w'\u2019-]{0,40}){0,3})")
+_FOLLOWING = re.compile(
+    rf"(?:,\s+|(?<!\s)\s+\(){_DIRECTION}([A-Z][\w'\u2019-]{{0,40}}(?: [A-Za-z][\w'\u2019-]{{0,40}}){{0,3}})"
+)
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:

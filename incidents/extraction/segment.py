@@ -98,6 +98,8 @@ class Group:
     sentences: list[Sentence] = field(default_factory=list)
     spot: Spot | None = None
     reported: DateMention | None = None
+    separate: bool = False  # begun by "Separately, ...": never merged into another
+    asides: list[Sentence] = field(default_factory=list)  # the story's event-less sentences after its own
 
 
 def close(a: DateMention, b: DateMention) -> bool:
@@ -142,17 +144,21 @@ def group_sentences(items: list[EventSentence], published: date | None = None) -
     cur: Group | None = None
     for e in items:
         target: Group | None = None
-        if not (e.separate and groups):
+        recent = ([cur] if cur is not None else []) + groups[: -_LOOK_BACK - 1 : -1]
+        if e.refers_back and e.spot is not None:
+            # "The blast in Mogadishu also wounded 12": the incident told at that place, if one was
+            target = next((g for g in recent if g.spot is not None and g.spot.holds(e.spot)), None)
+        if target is None and not (e.separate and groups):
             # the incident told just before, then the few before it: a story comes back to an event
             # within a few paragraphs, and looking further back would cost the square of its length
-            for g in ([cur] if cur is not None else []) + groups[: -_LOOK_BACK - 1 : -1]:
+            for g in recent:
                 # the story's first incident is its subject, however old: the present tells its sequel
                 when = published if g is not groups[0] else None
                 if _fits(g, e, when) and (e.date is not None or e.country or e.spot or g is cur):
                     target = g
                     break
         if target is None:
-            target = Group()
+            target = Group(separate=e.separate)
             groups.append(target)
         target.country = target.country or e.country
         if e.date is not None and target.date is None:

@@ -1,13 +1,12 @@
 """End-to-end tests of extract(): places, actors, sources, evidence, segmentation, bad input, the seed."""
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from incidents.extraction import EXTRACTOR_VERSION, extract, load_reference_knowledge
+from incidents.extraction import EXTRACTOR_VERSION, engine, extract, load_reference_knowledge
 from incidents.extraction.types import Knowledge
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,15 +162,17 @@ def test_binary_junk_and_empty_knowledge():
     assert isinstance(extract("Gunmen killed two people on Friday.", date(2020, 1, 3), Knowledge()), list)
 
 
-def test_five_megabytes_returns_quickly():
-    text = (
-        "The weather was mild and markets were calm. " * 40 + "Gunmen killed 3 people in Kabul on Friday.\n"
-    ) * 2800
-    assert len(text) > 5_000_000
-    t = time.perf_counter()
-    result = extract(text, date(2020, 1, 3), KNOWLEDGE)
-    assert time.perf_counter() - t < 5
-    assert isinstance(result, list)
+def test_only_the_head_of_an_oversized_text_is_read(monkeypatch):
+    """Longer inputs are not articles: the extractor reads their first MAX_CHARS characters only
+    (bench/extraction.py measures that the cost per kilobyte stays flat up to that size)."""
+    monkeypatch.setattr(engine, "MAX_CHARS", 3_000)
+    filler = "The weather was mild and markets were calm. " * 40
+    late = filler * 2 + "Gunmen killed 3 people in Kabul on Friday.\n"
+    early = "Gunmen killed 3 people in Kabul on Friday.\n" + filler * 2
+    assert len(filler) * 2 > 3_000
+    assert extract(late, date(2020, 1, 3), KNOWLEDGE) == []
+    [inc] = extract(early, date(2020, 1, 3), KNOWLEDGE)
+    assert inc.fatalities.best == 3
 
 
 def test_seed_article():
