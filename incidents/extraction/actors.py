@@ -435,7 +435,7 @@ _ATTRIBUTED_BEFORE = re.compile(
 )
 # "Islamic State said in a statement that two of its members carried out the attack"
 _OWNED_AFTER = re.compile(
-    r"(?:\s*\([^()]{1,20}\))?\s+(?:said|says|claimed|announced|stated)\b[^.;]{0,160}?\b(?:its|their)\s+"
+    r"(?<!\s)(?:\s*\([^()]{1,20}\))?\s+(?:said|says|claimed|announced|stated)\b[^.;]{0,160}?\b(?:its|their)\s+"
     r"(?:members?|fighters?|militants?|men|operatives?|suicide\s+bombers?|soldiers\s+of\s+the\s+caliphate)\b",
     re.I,
 )

@@ -308,7 +308,10 @@ _CUMULATIVE_BEFORE = re.compile(
     r"(?:\b(?:war|conflict|insurgency|violence|fighting|campaign|crisis|uprising|unrest|attacks)\s+"
     r"(?:that\s+|which\s+)?(?:has|have|had)\s+(?:so\s+far\s+|now\s+|already\s+)?(?:killed|claimed|left)\s+"
     r"|\bcumulative\s+|\b(?:tens|hundreds)\s+of\s+thousands\s+of\s+)[^.;]{0,30}$"
-    r"|\ba\s+total\s+of\s+(?=[^.;]{0,40}\b(?:have|has)\s+been\s+killed)",
+    r"|\ba\s+total\s+of\s+(?=[^.;]{0,40}\b(?:have|has)\s+been\s+killed)"
+    # "In a week more than 60 soldiers have been killed": a tally over a period, not one event's
+    r"|\b(?:in|over|during|within)\s+(?:a|one|the\s+(?:past|last))\s+(?:\w+\s+)?(?:weeks?|months?|years?|fortnight)"
+    r"[\s,]+(?:alone[\s,]+)?(?:(?:at\s+least|more\s+than|over|nearly|almost|some|about)\s+)?$",
     re.I,
 )
 _SUPERSEDED_BEFORE = re.compile(

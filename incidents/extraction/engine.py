@@ -160,8 +160,9 @@ def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[P
     return sorted(found, key=lambda p: p.kind != "place")
 
 
+_CODED_UNDER = {"HK": ("CN", "Hong Kong"), "MO": ("CN", "Macau")}
 # "the US dollar", "Lebanese pound": money, not the country
-_CURRENCY = re.compile(r"\s+(?:dollars?|pounds?|dinars?|rupees?|euros?|pesos?|currency)\b", re.I)
+_CURRENCY = re.compile(r"(?<!\s)\s+(?:dollars?|pounds?|dinars?|rupees?|euros?|pesos?|currency)\b", re.I)
 _SEPARATE = re.compile(
     r"^\W*(?:separately|elsewhere|meanwhile|in\s+(?:a\s+)?(?:separate|another|other|a\s+second|an\s+unrelated)\s+"
     r"(?:attack|incident|development|violence|bombing|raid|clash|strike)s?)\b|"
@@ -423,6 +424,11 @@ def _build(
     after_lead = next((s.start for s in sents if s.start > lead.start), len(art.text))
     follow = [s for s in g.asides if lead.start < s.start < after_lead][:2]
     where, country = _place(art, sents, lead, country, block_countries, block, ev, conf, follow)
+    if country in _CODED_UNDER and country in art.ix.countries:
+        # ACLED codes Hong Kong and Macau as regions of China
+        parent, region = _CODED_UNDER[country]
+        where.admin1 = region
+        country = parent if parent in art.ix.countries else country
     dm = _date(art, g, sents, block, story, ev, conf)
     etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf, g.asides)
     if etype is None:

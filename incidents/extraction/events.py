@@ -220,10 +220,17 @@ def _classify(lead: str, full: str, target_is_armed: bool) -> EventType | None:
     )
     if (
         fam in ("attack", "clash")
-        and crowd
+        and (crowd or _COMMUNAL.search(lead))
         and not re.search(r"\b(?:gun|firearm|rifle|shot|armed|knife)", lead, re.I)
     ):
         fam = "mob"  # a crowd attacking without weapons is mob violence, not an armed attack
+    if (
+        fam == "attack"
+        and _BEATEN.search(lead)
+        and _MOB_ACTS.search(full)
+        and not re.search(r"\b(?:gun|firearm|rifle|shot|armed|knife)", full, re.I)
+    ):
+        fam = "mob"  # "A thief was beaten to death ... The angry mob thrashed him": told later
     loot = _find(LOOT, lead)
     if loot and fam in ("riot", "attack", "clash") and _find(ARMED_ACTOR, lead) and not _find(PROTEST, lead):
         # ACLED codes looting by armed actors as a strategic development, not a riot
@@ -282,6 +289,17 @@ _GUNS = re.compile(
     re.I,
 )
 _GENERIC_HARM = re.compile(r"killed|attack|assault|slain|bodies|body\s+(?:was|of)|found\s+dead", re.I)
+# "a clash between people from two communities": communal violence, a riot
+_COMMUNAL = re.compile(
+    r"\bclash(?:es)?\s+between\s+(?:people|members|groups|residents)\s+(?:from|of)\s+(?:the\s+)?"
+    r"(?:two|rival|different|neighbouring|neighboring)\s+communities\b",
+    re.I,
+)
+_BEATEN = re.compile(r"\b(?:beaten|beat|thrashed|lynched|stoned|hacked)\b", re.I)
+_MOB_ACTS = re.compile(
+    r"\b(?:mob|villagers|crowd|locals|residents)\b[^.]{0,40}?\b(?:beat|thrash|lynch|ston|attack|assault)",
+    re.I,
+)
 MOB_BY = re.compile(
     r"\b(?:by|when)\s+(?:a\s+|an\s+|the\s+)?(?:angry\s+|irate\s+)?(?:mob|villagers|crowd|locals|residents|vigilantes)\b",
     re.I,

@@ -248,13 +248,19 @@ def indexed(knowledge: Knowledge) -> Indexed:
             keys = name_keys(nm)
             own_country = country_names.get(keys)
             if keys in country_words and not (
-                p.kind == "admin1" and own_country and own_country.code == p.country
+                p.kind == "admin1"
+                and own_country
+                and own_country.code == p.country
+                and keys != name_keys(own_country.name)
             ):
-                continue  # "Jordan" is the country; but "Gaza Strip" is also the Palestinian admin1
+                # "Jordan" is the country; "Gaza Strip", another name of Palestine, is also its
+                # admin1; "Mexico" is the country, its State of Mexico goes by that longer name
+                continue
             if all(k in COMMON_WORDS for k in keys) and not (len(keys) > 1 and keys[-1] in _KIND_WORDS):
-                if p.kind == "admin1":  # "Lakes" is a word; "Lakes State" is a place
+                if p.kind == "admin1":  # "Lakes" is a word; "Lakes State", "the region of Lakes" a place
                     for kind in ("State", "Province", "Region"):
                         idx.add(f"{nm} {kind}", "place", p)
+                        idx.add(f"{kind} of {nm}", "place", p)
                 continue
             idx.add(nm, "place", p)
     for a in knowledge.actors:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gazetteer import admin1_key
 from .knowledge import Indexed, Match
@@ -86,6 +86,9 @@ def incident_place(
     ordered = [lead] + [s for s in sents if s is not lead]
     region = None  # "in the Diyala governorate, eastern Iraq": a province, kept unless a town is named
     for s in ordered:
+        own = s.text[: own_clause_end(s.text, 0)]  # not "comes after a landmine in Boni, central Mali"
+        if len(own) < len(s.text):
+            s = replace(s, text=own, end=s.start + len(own))
         w = from_patterns(ix, s.text, s.start, prefer) or _subplace(ix, text, s, prefer)
         if w and w.location and w.precision != "region":
             return w

@@ -509,3 +509,68 @@ def test_a_nations_bombing_of_a_place_is_its_military(one):
         date(2022, 3, 17),
     )
     assert _actor(inc, "actor1") == "Military Forces of Russia"
+
+
+def test_a_country_named_like_one_of_its_states_is_the_country(one):
+    inc = one(
+        "Gunmen killed five police officers on Sunday in the northern Mexico border state of "
+        "Tamaulipas, the state prosecutor said.",
+        date(2022, 6, 27),
+    )
+    assert inc.country == "MX" and inc.admin1 == "Tamaulipas"
+
+
+def test_the_place_of_the_event_an_attack_comes_after_is_not_its_place(one):
+    inc = one(
+        "Nine soldiers were killed in an attack on an army post in Mali's Mopti region on "
+        "Saturday. The attack comes two days after a landmine killed four civilians in Boni, "
+        "central Mali.",
+        date(2018, 1, 28),
+    )
+    assert inc.admin1 == "Mopti" and inc.location_name != "Boni"
+
+
+def test_the_region_of_a_name_that_is_also_a_direction(one):
+    inc = one(
+        "Separatist fighters killed three soldiers in Cameroon's Anglophone region of Northwest "
+        "on Tuesday, army sources said.",
+        date(2022, 8, 10),
+    )
+    assert inc.country == "CM" and inc.admin1 == "Nord-Ouest"
+
+
+def test_a_tally_over_a_week_is_not_one_events_toll(one):
+    inc = one(
+        "Army jets bombed a village in Magway region on Tuesday, resistance fighters said. In a "
+        "week more than 40 soldiers have been killed in the township, the group said.",
+        date(2023, 5, 18),
+    )
+    assert inc.fatalities.best is None
+
+
+def test_hong_kong_is_coded_as_a_region_of_china(one):
+    inc = one(
+        "Riot police fired tear gas at protesters in Hong Kong's Mong Kok district on Saturday "
+        "night after demonstrators blocked roads.",
+        date(2019, 11, 10),
+    )
+    assert inc.country == "CN" and inc.admin1 == "Hong Kong"
+
+
+def test_a_thief_beaten_to_death_by_villagers_told_later_is_mob_violence(one):
+    inc = one(
+        "A suspected cattle thief was beaten to death in a village in Bihar's Saran district on "
+        "Friday, police said. Villagers caught him as he fled and the angry crowd thrashed him "
+        "with sticks.",
+        date(2019, 8, 3),
+    )
+    assert (inc.event_type, inc.sub_event_type) == ("Riots", "Mob violence")
+
+
+def test_a_clash_between_two_communities_is_a_riot(one):
+    inc = one(
+        "Authorities imposed a curfew in a town in Assam's Hailakandi district after a clash "
+        "between people from two communities on Sunday left ten injured.",
+        date(2020, 8, 4),
+    )
+    assert inc.event_type == "Riots"
