@@ -435,8 +435,14 @@ _ATTRIBUTED_BEFORE = re.compile(
 )
 # "Islamic State said in a statement that two of its members carried out the attack"
 _OWNED_AFTER = re.compile(
-    r"(?<!\s)(?:\s*\([^()]{1,20}\))?\s+(?:said|says|claimed|announced|stated)\b[^.;]{0,160}?\b(?:its|their)\s+"
+    r"(?<!\s)(?:['\u2019]s(?:\s+[A-Z][\w-]{0,30}){1,3})?(?:\s*\([^()]{1,20}\))?\s+"
+    r"(?:said|says|claimed|announced|stated)\b[^.;]{0,160}?\b(?:its|their)\s+(?:[\w-]{1,20}\s+){0,2}?"
     r"(?:members?|fighters?|militants?|men|operatives?|suicide\s+bombers?|soldiers\s+of\s+the\s+caliphate)\b",
+    re.I,
+)
+# "Al-Shabab claimed responsibility", in a sentence of its own
+_CLAIMED_AFTER = re.compile(
+    r"(?<!\s)\s+(?:has\s+|have\s+|had\s+|later\s+|quickly\s+)?claimed\s+(?:responsibility|the\s+attack|the\s+bombings?)",
     re.I,
 )
 # "looking at the ELN guerrilla group as the main suspect"
@@ -458,6 +464,7 @@ def attributed(text: str, offset: int, named: list[tuple[int, int, ActorEntry]])
             _ATTRIBUTED_BEFORE.search(text, max(0, s - 40), s)
             or _OWNED_AFTER.match(text, t)
             or _SUSPECT_AFTER.match(text, t)
+            or _CLAIMED_AFTER.match(text, t)
         ):
             return ActorMention(
                 e.name, e.actor_type, e.country, a, b, text[s:t], "named", claimed=True, key=e.key

@@ -427,6 +427,8 @@ def test_a_group_named_before_its_fighters_is_the_one_that_acted(one):
         "Investigators said the driver had ties to Boko Haram.",
         "The police said they were looking at Boko Haram as the main suspect.",
         "Boko Haram said in a statement that three of its fighters carried out the raid.",
+        "Boko Haram claimed responsibility.",
+        "Boko Haram's Borno wing said the gunmen were its own young fighters.",
     ],
 )
 def test_a_group_the_story_blames_later_is_the_perpetrator(one, aside):
