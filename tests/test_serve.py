@@ -78,7 +78,13 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
                 time.sleep(0.3)
         else:
             pytest.fail(f"the server did not answer:\n{log_path.read_text()}")
-        worker_pid = int(re.search(r"Celery worker started \(pid (\d+)\)", log_path.read_text()).group(1))
+        # the web server may answer before `serve` has logged its worker's start: wait for both
+        started = None
+        while started is None and time.monotonic() < deadline:
+            started = re.search(r"Celery worker started \(pid (\d+)\)", log_path.read_text())
+            time.sleep(0.1)
+        assert started, f"no worker started:\n{log_path.read_text()}"
+        worker_pid = int(started.group(1))
 
         body = json.dumps(
             {

@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Celery worker started (pid {worker.pid}); broker {settings.CELERY_BROKER_URL.split('@')[-1]}"
         )
+        self.stdout.flush()  # a log file sees it now, not when the buffer fills
         try:
             call_command("runserver", addrport, use_reloader=False)
         except KeyboardInterrupt:
