@@ -51,6 +51,22 @@ _SOURCE_SKIP = re.compile(r"^(?:He|She|They|It|We|The|This|That|Officials?|Polic
 _VIOLENT_TYPES = ("Violence against civilians", "Explosions/Remote violence", "Battles")
 
 
+class _Locatives:
+    """`locative` for the names of one text, each worked out once: the article's countries, each
+    block's and each sentence's ask it of the same names again."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.seen: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, m: Match) -> bool:
+        key = (m.start, m.end)
+        hit = self.seen.get(key)
+        if hit is None:
+            hit = self.seen[key] = locative(self.text, m.start, m.end)
+        return hit
+
+
 @dataclass
 class _Article:
     """What every incident of one article is read against, computed once."""
@@ -63,6 +79,7 @@ class _Article:
     starts: list[int]
     countries: list[str]  # the article's countries, where its events are first
     hints: Hints
+    at: _Locatives  # whether a name is named as where something happened
     dates: dict[tuple[int, date | None], list[DateMention]] = field(default_factory=dict)
 
 
@@ -87,7 +104,7 @@ def extract_incidents(
         if block.headline:
             story = [s for s in story if s.start >= block.headline.end]
         block_matches = _in_span(art.matches, art.starts, block.start, block.end)
-        block_countries = _rank_countries(art.text, block_matches) or art.countries
+        block_countries = _rank_countries(art.at, block_matches) or art.countries
         items = _event_sentences(art, story, block_countries)
         if not items:
             continue
@@ -123,7 +140,8 @@ def _read(ix: Indexed, doc: Document, title: str) -> _Article:
     ]
     title_toks = tokens(title) if title else []
     title_matches = add_gazetteer_places(ix, title, title_toks, ix.index.find(title_toks)) if title else []
-    countries = _rank_countries(text, matches)
+    at = _Locatives(text)
+    countries = _rank_countries(at, matches)
     dateline = _dateline_places(ix, doc, countries)
     for m in title_matches:
         code = m.entry.code if m.kind in ("country", "demonym") else getattr(m.entry, "country", "")
@@ -135,7 +153,7 @@ def _read(ix: Indexed, doc: Document, title: str) -> _Article:
     span = (doc.dateline.place_start, doc.dateline.place_end) if doc.dateline else (-1, -1)
     hints = Hints([m for m in title_matches if m.kind == "place"], dateline, span)
     starts = [m.start for m in matches]
-    return _Article(ix, text, doc.original, doc.reference, matches, starts, countries, hints)
+    return _Article(ix, text, doc.original, doc.reference, matches, starts, countries, hints, at)
 
 
 def _dateline_places(ix: Indexed, doc: Document, countries: list[str]) -> list[PlaceEntry]:
@@ -231,8 +249,9 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
         said = last
         if dms and not dms[0].reporting:
             last = dms[0]
-        counted = bool(find_counts(s.text, s.start))
-        if accident(s.text) or not (has_event_cue(s.text) or counted and items):
+        if not has_event_cue(s.text) and not (items and find_counts(s.text, s.start)):
+            continue  # neither an event nor a toll given right after one
+        if accident(s.text):
             continue
         sm = _in_span(art.matches, art.starts, s.start, s.end)
         event_date = dms[0] if dms and not dms[0].reporting else None
@@ -245,7 +264,7 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
         ):
             # "In October last year, Daesh sought a foothold. It launched attacks ...": the story's time
             event_date = said
-        country = _sentence_country(art.ix, art.text, s, sm, block_countries)
+        country = _sentence_country(art.ix, art.at, s, sm, block_countries)
         items.append(
             EventSentence(
                 s,
@@ -268,10 +287,7 @@ def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: lis
     here = [
         m
         for m in sm
-        if m.kind == "place"
-        and m.start < end
-        and (not wanted or m.entry.country in wanted)
-        and locative(art.text, m.start, m.end)
+        if m.kind == "place" and m.start < end and (not wanted or m.entry.country in wanted) and art.at(m)
     ]
     if not here:
         return None
@@ -357,22 +373,22 @@ def _carry_countries(groups: list[Group]) -> None:
             g.country = story_country
 
 
-def _rank_countries(text: str, ms: list[Match]) -> list[str]:
+def _rank_countries(at: _Locatives, ms: list[Match]) -> list[str]:
     """Countries of an article, where its events are first: a place or country named as where
     something happened weighs most, other places less, names of countries and demonyms (who
     reported, reacted or was someone's nationality) least."""
     c: Counter[str] = Counter()
     first: dict[str, int] = {}
-    at: dict[int, set[str]] = {}
+    named_at: dict[int, set[str]] = {}
     for m in ms:
         if m.kind == "place":
-            at.setdefault(m.start, set()).add(m.entry.country)
+            named_at.setdefault(m.start, set()).add(m.entry.country)
     for m in ms:
         if m.kind == "place":
-            where = 3.0 if locative(text, m.start, m.end) else 1.0
-            code, w = m.entry.country, where / len(at[m.start])  # "Tripoli": Libya or Lebanon
+            where = 3.0 if at(m) else 1.0
+            code, w = m.entry.country, where / len(named_at[m.start])  # "Tripoli": Libya or Lebanon
         elif m.kind == "country":
-            code, w = m.entry.code, 3.0 if locative(text, m.start, m.end) else 1.0
+            code, w = m.entry.code, 3.0 if at(m) else 1.0
         elif m.kind == "demonym":
             code, w = m.entry.code, 0.75
         else:
@@ -382,14 +398,14 @@ def _rank_countries(text: str, ms: list[Match]) -> list[str]:
     return sorted(c, key=lambda k: (-c[k], first[k]))
 
 
-def _sentence_country(ix: Indexed, text: str, s: Sentence, sm: list[Match], prefer: list[str]) -> str:
+def _sentence_country(ix: Indexed, at: _Locatives, s: Sentence, sm: list[Match], prefer: list[str]) -> str:
     """Country where a sentence's event happened: an explicit admin pattern, a place named as where
     ("in Kabul", "the town of Palma"), or "in <Country>". Countries that report, react or are
     someone's nationality ("Russia's defence ministry", "a Japanese journalist") say nothing."""
     w = from_patterns(ix, s.text, s.start, prefer)
     if w:
         return w.country
-    places = [m for m in sm if m.kind == "place" and locative(text, m.start, m.end)]
+    places = [m for m in sm if m.kind == "place" and at(m)]
     known = sorted(
         (m for m in places if m.entry.country in prefer),
         key=lambda m: (prefer.index(m.entry.country), m.start),
@@ -397,7 +413,7 @@ def _sentence_country(ix: Indexed, text: str, s: Sentence, sm: list[Match], pref
     if known:
         return known[0].entry.country
     for m in sm:
-        if m.kind == "country" and locative(text, m.start, m.end):
+        if m.kind == "country" and at(m):
             return m.entry.code
     return ""
 
