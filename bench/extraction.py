@@ -115,7 +115,8 @@ def main() -> None:
 
     rate, base_rate, per_round = throughput(articles, knowledge)
     size = statistics.mean(len(t) for t, _, _ in articles) / 1024
-    print(f"\n{path.name}: {len(articles)} articles of {size:.1f} KB on average, {per_round} incidents")
+    name = f"{path.parent.name}/{path.name}"
+    print(f"\n{name}: {len(articles)} articles of {size:.1f} KB on average, {per_round} incidents")
     print(f"throughput: {rate:.1f} articles/s on one core (target >= 100)")
     print(f"baseline (word tokens and sentences only): {base_rate:.0f} articles/s")
 
