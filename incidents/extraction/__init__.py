@@ -15,7 +15,7 @@ from .knowledge import load_reference_knowledge
 from .text import unwrap
 from .types import DraftIncident, Knowledge
 
-EXTRACTOR_VERSION = "0.3.0"
+EXTRACTOR_VERSION = "0.3.1"
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "forget_sentences", "load_reference_knowledge"]
 

@@ -61,7 +61,7 @@ _VIOLENT_VERB = (
     r"attack|kill|raid|storm|fire|fired|opened\s+fire|launch|ambush|abduct|kidnap|claim|carried\s+out|detonat|shell|struck|"
     r"strike|target|clash|shot|shoot|seiz|captur|bomb|stab|behead|execut|hang|assault|torch|burn|set|pelt|"
     r"threw|block|march|protest|demonstrat|gather|stag|held|repell|thwart|arrest|detain|dispers|mount|led|"
-    r"used|hurl|beat|tortur|loot|burst|blew|ram|overran|hit|massacr|slaughter"
+    r"used|hurl|beat|tortur|loot|burst|blew|ram|overran|hit|massacr|slaughter|demolish|razed|bulldoz"
 )
 AGENT_AFTER = re.compile(
     r"(?<![\s,])[\s,]*(?:[\w'-]{1,40}\s+){0,3}?(?:have\s+|has\s+|had\s+|reportedly\s+|allegedly\s+|also\s+|then\s+)?"
@@ -282,6 +282,9 @@ def find_actors(
             ):
                 kind2 = "police"
             name, atype = generic_name(kind2, c)
+            if kind2 == "unidentified" and m.group().lower().startswith("bandit"):
+                # the armed gangs of the Sahel and Nigeria's northwest are coded as bandits, not a militia
+                name = f"Bandits ({c.name})" if c else "Bandits"
             take(ActorMention(name, atype, c.code if c else "", a, b, m.group(), kind2))
     _ethnic_militias(text, offset, country, countries, free, take)
     _claims(text, offset, country, out, take)

@@ -70,6 +70,9 @@ _ANY_DATE_WORD = re.compile(
     r"consecutive|straight|easter|christmas|new\s+year",
     re.I,
 )
+# "two weeks ago", "a fortnight ago", "about a year ago": counted back from the report
+_AGO = re.compile(r"\b(?P<n>an?|\w+)\s+(?P<unit>weeks|fortnight|months?|years?)\s+ago\b", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\s[^.;:,]{0,80}$", re.I)
 _YEAR = re.compile(r"\b(?:in|since|during)\s+((?:19|20)\d\d)\b", re.I)
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
@@ -89,7 +92,12 @@ _LATER_BY = re.compile(
     r"\b(?P<n>\w+)\s+(?P<unit>days?|weeks?)\s+later[\s,]*(?:on\s+)?$|\b(?P<next>the\s+next|the\s+following)\s+day[\s,]*(?:on\s+)?$",
     re.I,
 )
-_AFTER_ANOTHER = re.compile(r"\b(?:later|after|afterwards|since|until|before)\b[\s,]*(?:on\s+|in\s+)?$", re.I)
+_AFTER_ANOTHER = re.compile(
+    r"\b(?:later|after|afterwards|since|until|before)\b[\s,]*(?:on\s+|in\s+)?$"
+    # "protesting every weekend since the election on August 9": the date of what it counts from
+    r"|\bsince\s+(?:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){1,3}?(?:on|in|of)\s+$",
+    re.I,
+)
 
 
 def anchor(d: DateMention, before: str) -> DateMention | None:
@@ -268,6 +276,14 @@ def find_dates(text: str, published: date, offset: int = 0, base: date | None = 
             back = n * {"day": 1, "week": 7, "month": 30, "year": 365}[unit]
             d = published - timedelta(days=back)
             add(m, d, d, "day" if unit == "day" else unit)
+    for m in _AGO.finditer(text):
+        if _SINCE_BEFORE.search(text, max(0, m.start() - 80), m.start()):
+            continue  # "the first since Hamas took over three weeks ago": dates the other thing
+        n = 1 if m.group("n").lower() in ("a", "an") else _num(m.group("n"))
+        if n:
+            unit = m.group("unit").lower().rstrip("s")
+            d = published - timedelta(days=n * {"week": 7, "fortnight": 14, "month": 30, "year": 365}[unit])
+            add(m, d, d, "week" if unit == "fortnight" else unit)
     for m in _YEAR.finditer(text):
         y = int(m.group(1))
         add(m, date(y, 1, 1), min(date(y, 12, 31), published), "year")

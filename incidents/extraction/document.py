@@ -128,6 +128,8 @@ def read_document(text: str, published: date, title: str = "") -> Document:
     for n, (a, b) in enumerate(lines):
         line = text[a:b]
         kind = _furniture(line, folded_title, head=not body_lines and n < 12, last=n == len(lines) - 1)
+        if not kind and n < 6 and b - a >= 30 and text.find(line.strip(), b) >= 0:
+            kind = "standfirst"  # a deck that the story repeats word for word below: read it there
         if kind:
             blank(a, b, kind)
             continue

@@ -81,6 +81,9 @@ class _Article:
     hints: Hints
     at: _Locatives  # whether a name is named as where something happened
     dates: dict[tuple[int, date | None], list[DateMention]] = field(default_factory=dict)
+    # "One attack killed the officers, and in another neighbourhood two soldiers were wounded":
+    # the second clause, read as a sentence of its own (its start) -> the clause it turned from
+    turned: dict[int, Sentence] = field(default_factory=dict)
 
 
 def extract_incidents(
@@ -100,7 +103,7 @@ def extract_incidents(
     one_report = "\n" not in art.text.strip() and len(art.text) < 1500 and len(blocks) == 1
     out: list[DraftIncident] = []
     for block in blocks:
-        story = sentences(art.text[block.start : block.end], block.start)
+        story = _another_clauses(art, sentences(art.text[block.start : block.end], block.start))
         if block.headline:
             story = [s for s in story if s.start >= block.headline.end]
         block_matches = _in_span(art.matches, art.starts, block.start, block.end)
@@ -116,10 +119,13 @@ def extract_incidents(
         # the lead incident: the one the story opens with (in its first two sentences)
         opening = {id(s) for s in story[:2]}
         lead = next((g for g in groups if any(id(s) in opening for s in g.sentences)), None)
+        story_day: date | None = None
         for g in groups:
-            inc = _build(art, g, block, story, block_countries, is_lead=g is lead)
+            inc = _build(art, g, block, story, block_countries, is_lead=g is lead, story_day=story_day)
             if inc is not None:
                 out.append(inc)
+                if g is lead and inc.date_precision == "day":
+                    story_day = inc.start_date
     reported = max(1, sum(1 for inc in out if inc.primary))
     for inc in out:
         inc.signals.update(alone=1.0 / reported, note=float(one_report))
@@ -186,7 +192,9 @@ _SEPARATE = re.compile(
     r"(?:attack|incident|development|violence|bombing|raid|clash|strike)s?)\b|"
     r"\bin\s+(?:another|a\s+different|a\s+second)\s+(?:neighbou?rhood|area|town|village|district|province|city|"
     r"location|place|region|state)\b|"
-    r"\bin\s+a\s+separate\s+(?:attack|incident)\b",
+    r"\bin\s+a\s+separate\s+(?:attack|incident)\b|"
+    # "Also on Wednesday, two people were killed ...": one more event that day
+    r"^\W*also\s+(?:on\s+|late\s+|early\s+)(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
     re.I,
 )
 _REFERS_BACK = re.compile(
@@ -223,6 +231,28 @@ _PRONOUN_BACK = re.compile(
     r"\b(?:it|they)\s+(?:was|were)\s+(?:attacked|hit|struck|targeted|ambushed|bombed|stopped|stormed|seized)\b",
     re.I,
 )
+
+
+_ANOTHER_TURN = re.compile(
+    r"[;,]\s+(?:and\s+|while\s+|whereas\s+)?(?=in\s+(?:another|a\s+second|a\s+different|a\s+separate|"
+    r"a\s+nearby)\s+(?:neighbou?rhood|area|town|village|district|province|city|region|state)\b)",
+    re.I,
+)
+
+
+def _another_clauses(art: _Article, story: list[Sentence]) -> list[Sentence]:
+    """The story's sentences, each clause that turns to "another neighbourhood" a sentence of its own."""
+    out: list[Sentence] = []
+    for s in story:
+        m = _ANOTHER_TURN.search(s.text)
+        if m is None:
+            out.append(s)
+            continue
+        first = Sentence(s.start, s.start + m.start(), s.text[: m.start()])
+        second = Sentence(s.start + m.end(), s.end, s.text[m.end() :])
+        art.turned[second.start] = first
+        out += [first, second]
+    return out
 
 
 def _refers_back(text: str) -> bool:
@@ -280,6 +310,12 @@ def _event_sentences(art: _Article, story: list[Sentence], block_countries: list
     return items
 
 
+_UNLISTED_VILLAGE = re.compile(
+    r"\b(?:in|at|on|near)\s+(?:the\s+)?(?:village\s+of\s+(?P<y>[A-Z][\w'\u2019-]{1,30})|"
+    r"(?P<x>[A-Z][\w'\u2019-]{1,30})\s+village)\b"
+)
+
+
 def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: list[str]) -> Spot | None:
     """The most precise place a sentence names as where its event happened, as grouping keys."""
     wanted = [country] if country else prefer
@@ -290,7 +326,11 @@ def _spot(art: _Article, s: Sentence, sm: list[Match], country: str, prefer: lis
         if m.kind == "place" and m.start < end and (not wanted or m.entry.country in wanted) and art.at(m)
     ]
     if not here:
-        return None
+        v = _UNLISTED_VILLAGE.search(s.text, 0, end - s.start)
+        if v is None or not (country or wanted):
+            return None
+        # "killed in Kofa village": a village no gazetteer lists is still a place of its own
+        return Spot(country or wanted[0], "", " ".join(name_keys(v.group("x") or v.group("y"))))
     p = min(here, key=lambda m: (_RANK.get(m.entry.kind, 0), m.start)).entry
     admin1 = admin1_key(p.admin1 or p.name)
     town = " ".join(name_keys(p.name)) if p.kind in ("place", "admin3") else ""
@@ -425,6 +465,7 @@ def _build(
     story: list[Sentence],
     block_countries: list[str],
     is_lead: bool = False,
+    story_day: date | None = None,
 ) -> DraftIncident | None:
     """One draft from one group of sentences, or None when they name no event type. The story's
     lead incident is what the article reports however old it is (a follow-up on last month's
@@ -446,7 +487,13 @@ def _build(
         where.admin1 = region
         country = parent if parent in art.ix.countries else country
     dm = _date(art, g, sents, block, story, ev, conf)
-    etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf, g.asides)
+    day = _story_day(g, dm, story_day)
+    if day is not None:
+        dm = DateMention(day, day, "day", -1, -1, "")
+        ev[:] = [e for e in ev if e.field != "date"]  # the day is the story's, said elsewhere
+        conf["date"] = 0.5
+    turned = next((art.turned[s.start] for s in sents if s.start in art.turned), None)
+    etype, perp, target = _type_and_actors(art, sents, lead, country, ev, conf, g.asides, turned)
     if etype is None:
         return None
     fat, inj, fat_m = _counts(art, sents, ev, conf)
@@ -538,19 +585,13 @@ def _place(
 ) -> tuple[Where, str]:
     """The incident's place and, when the place says so, its country."""
     prefer = [country] + [c for c in block_countries if c != country] if country else block_countries
-    where = incident_place(
-        art.ix,
-        art.text,
-        sents,
-        lead,
-        art.matches,
-        country,
-        prefer,
-        (block.start, block.end),
-        art.hints,
-        art.starts,
-        follow,
-    )
+    args = (art.ix, art.text, sents, lead, art.matches, country, prefer, (block.start, block.end), art.hints)
+    where = incident_place(*args, art.starts, follow)
+    if where.place is None and where.precision == "exact" and not where.admin1:
+        # a village no gazetteer lists: its province is the one the story gives without it
+        other = incident_place(*args, art.starts, follow, villages=False)
+        if other.country == where.country:
+            where.admin1 = other.admin1
     if where.precision in ("region", "country") and country:
         known = set(art.ix.admin1_names) | set(art.ix.country_names)
         raw = raw_place(lead.text, lead.start, known)
@@ -626,6 +667,19 @@ def _date(
     return dm
 
 
+def _story_day(g: Group, dm: DateMention | None, story_day: date | None) -> date | None:
+    """The story's day for an incident the story tells beside its own that gives no day of its own:
+    "a statement on Thursday said six were killed in Kofa" (the night the story tells of), "in
+    another neighbourhood, two soldiers were wounded" (not a year the story names later)."""
+    if story_day is None:
+        return None
+    if dm is not None and dm.reporting and 0 < (dm.start_date - story_day).days <= 2:
+        return story_day
+    if g.date is None and g.separate and (dm is None or dm.precision == "year"):
+        return story_day
+    return None
+
+
 def _type_and_actors(
     art: _Article,
     sents: list[Sentence],
@@ -634,6 +688,7 @@ def _type_and_actors(
     ev: list[Evidence],
     conf: dict[str, float],
     asides: list[Sentence] = (),
+    turned: Sentence | None = None,
 ) -> tuple[EventType | None, act.ActorMention | None, act.ActorMention | None]:
     """Event type and (perpetrator, target): the roles depend on the type and the type on whether
     the target is armed, so the roles are read again when the type changes the cue family."""
@@ -652,12 +707,19 @@ def _type_and_actors(
     perp, target = act.assign_roles(mentions, family, country_entry, parts, lead_end=lead.end)
     armed = bool(target and act.is_armed(target) and (perp is None or perp.name != target.name))
     etype = classify(lead.text, full_text, target_is_armed=armed)
+    if etype is None and turned is not None:
+        # "... and in another neighbourhood, two soldiers were wounded": the kind of the attacks told
+        etype = classify(turned.text, turned.text, target_is_armed=armed)
+        etype = replace(etype, in_lead=False) if etype is not None else None
     if etype is None:
         return None, None, None
     if etype.family != family:
         perp, target = act.assign_roles(mentions, etype.family, country_entry, parts, lead_end=lead.end)
     if (perp is None or perp.kind == "unidentified") and etype.event_type in _VIOLENT_TYPES:
         perp = _attributed(art, [*sents, *asides]) or perp
+    if perp is not None and perp.kind == "unidentified" and _called_bandits([*sents, *asides]):
+        # "Gunmen attacked the school ... the bandits arrived on motorcycles": the story's word for them
+        perp = replace(perp, name=f"Bandits ({country_entry.name})" if country_entry else "Bandits")
     if perp is None and etype.event_type in _VIOLENT_TYPES:
         name, atype = act.generic_name("unidentified", country_entry)
         perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
@@ -684,6 +746,18 @@ def _type_and_actors(
         else:
             conf[role] = 0.3
     return etype, perp, target
+
+
+_BANDITS = re.compile(r"\bbandits?\b", re.I)
+_GENERIC_STATEMENT = re.compile(
+    r"\b(?:often|frequently|routinely|regularly|usually|typically|commonly)\b", re.I
+)
+
+
+def _called_bandits(sents: list[Sentence]) -> bool:
+    """Whether the story calls the incident's attackers bandits (not "armed groups, often called
+    bandits, frequently kidnap": what such groups do in general)."""
+    return any(_BANDITS.search(s.text) and not _GENERIC_STATEMENT.search(s.text) for s in sents)
 
 
 def _attributed(art: _Article, asides: list[Sentence]) -> act.ActorMention | None:

@@ -23,6 +23,7 @@ SUICIDE = _rx(
 )
 AIR = _rx(
     r"air\s*strikes?|aircraft|air\s+force|(?:jets|planes|helicopters?)\s+(?:bombed|struck|fired|attacked|hit)|airstrikes?|air\s+raids?|drone\s+(?:strike|attack)s?|warplanes?|fighter\s+jets?|aerial\s+(?:bombardment|attack|strike)|helicopter\s+gunships?|bombed\s+by\s+(?:aircraft|jets|planes)|drones?\b"
+    r"|(?:destroyed|struck|hit|bombed|targeted|pounded)\s+by\s+(?:\w+\s+){0,3}?(?:jets|planes|helicopters|aircraft|warplanes)\b"
 )
 SHELL = _rx(
     r"shell(?:ing|ed|s)?\b|mortars?|artillery|rockets?|missiles?|katyusha|bombard|ATGMs?\b|anti-tank|grenade\s+launchers?|RPGs?\b"
@@ -74,6 +75,9 @@ DISRUPT = _rx(
 SEIZE = _rx(
     r"seized\s+(?:\S+\s+){0,4}(?:drugs|cocaine|marijuana|heroin|methamphetamine|tons|kilograms|kg|tankers|trucks|"
     r"vehicles|cars|goods|cattle|livestock|property|money|fuel)|^\s*looting\b"
+    # a punitive demolition: "troops demolished the family homes of two attackers"
+    r"|(?:demolished|razed|bulldozed|destroyed|blew\s+up)\s+(?:the\s+)?(?:family\s+)?(?:homes?|houses?)\s+of\b"
+    r"|(?:demolished|razed|bulldozed)\s+(?:\w+\s+){0,2}?(?:homes|houses|buildings|shops)\b"
 )
 # ACLED "movement of forces": reinforcements sent or arriving are a change to group activity
 REINFORCE = _rx(r"reinforcements|(?:deployed|sent|moved)\s+(?:\w+\s+){0,3}(?:troops|forces|fighters)\s+to")

@@ -51,10 +51,19 @@ _SUBPLACE = re.compile(
     rf"(?P<kind>\s+(?:province|state|region|governorate|county|city|town))?"
 )
 
+# "El Alto, a town in the Sierra region of Oaxaca state": the state named is the town's
+_APPOSITE = re.compile(
+    rf"(?P<x>{_CAP}),\s+an?\s+(?:(?:small|remote|rural|border|mountain|farming|fishing|coastal|mining)\s+)?"
+    rf"(?:town|village|city|community|hamlet|settlement|municipality)\s+in\s+(?:the\s+)?"
+    rf"(?:{_CAP}\s+(?:region|area|district|municipality|county)\s+of\s+)?(?P<y>{_CAP})"
+    rf"(?P<kind>\s+(?:state|province|region|governorate|department))"
+)
+
 # "in the village of Houla", "near the small town of Kfar Roummane"
 _VILLAGE_OF = re.compile(
     rf"\b(?:in|at|near|outside)\s+the\s+(?:(?:small|remote|nearby|border|mountain)\s+)?"
     rf"(?:village|town|hamlet|settlement)\s+of\s+(?P<x>{_CAP})"
+    rf"|\b(?:in|at|near|outside)\s+(?P<v>[A-Z][\w'\u2019-]{{1,30}})\s+village\b"
 )
 
 
@@ -79,6 +88,7 @@ def incident_place(
     hints: Hints,
     starts: list[int] | None = None,
     follow: list[Sentence] = (),
+    villages: bool = True,
 ) -> Where:
     """The incident's place (see module docstring). `follow` are the sentences right after the
     lead that tell no event ("The bus was stopped in Mandera county"): where, when the incident's
@@ -107,7 +117,7 @@ def incident_place(
             if best.entry.kind != "place":
                 best = _finer(ix, text, ordered, matches, starts, best) or best
             return _where_of(ix, text, best)
-        w = _capital(ix, s, wanted) or _unlisted_village(ix, s, country, region)
+        w = _capital(ix, s, wanted) or (_unlisted_village(ix, s, country, region) if villages else None)
         if w is not None:
             return w
     if region is not None:
@@ -184,7 +194,7 @@ def _same_name(city: PlaceEntry, p: PlaceEntry) -> bool:
 
 def _subplace(ix: Indexed, text: str, s: Sentence, prefer: list[str]) -> Where | None:
     """ "X district of Y province": Y gives the admin1; "X neighbourhood of Y": Y is the town."""
-    for m in _SUBPLACE.finditer(s.text):
+    for m in [*_SUBPLACE.finditer(s.text), *_APPOSITE.finditer(s.text)]:
         x, y = m.group("x"), m.group("y")
         a, b = s.start + m.start("x"), s.start + m.end("x")
         kind = (m.group("kind") or "").strip().lower()
@@ -213,11 +223,12 @@ def _unlisted_village(ix: Indexed, s: Sentence, country: str, region: Where | No
     if not country:
         return None
     for m in _VILLAGE_OF.finditer(s.text):
-        name = m.group("x")
+        g = "x" if m.group("x") else "v"
+        name = m.group(g)
         if ix.index.find(tokens(name), frozenset({"place", "country", "demonym"})):
             continue  # a listed name is read (or ruled out) as such
         admin1 = region.admin1 if region is not None and region.country == country else ""
-        a, b = s.start + m.start("x"), s.start + m.end("x")
+        a, b = s.start + m.start(g), s.start + m.end(g)
         return Where(country, admin1, "", name, None, "exact", a, b)
     return None
 

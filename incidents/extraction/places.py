@@ -19,7 +19,8 @@ from .types import PlaceEntry
 # A capitalised name of up to four words of at most 41 letters. Words are joined by one space
 # (hyphens stay inside a word: "Port-au-Prince"), so a name can be read only one way, and a search
 # reads a bounded stretch from each capital: no backtracking over "Al-Al-Al-...".
-_CAP = r"[A-Z][\w'\u2019.-]{0,40}(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} [A-Z][\w'\u2019.-]{0,40}){0,3}"  # noqa: E501
+# An Arabic article joined by a hyphen ("Deir al-Balah", "Ras el-Ain") joins a word the same way.
+_CAP = r"[A-Z][\w'\u2019.-]{0,40}(?:(?:(?: (?:de|del|do|da|dos|das|la|las|los|el|al|of|y|ez|az|ad|as)){0,2} | (?:al|el|ad|ar|as|an|ash|at|az|ed|es|et|ul)-)[A-Z][\w'\u2019.-]{0,40}){0,3}"  # noqa: E501
 _KIND = r"(?:\s+(?:city|town|village|district|area|county|municipality|neighbou?rhood|camp|province|governorate|region|upazila|tehsil|sub-district|subdistrict|territory|cercle|commune|woreda|lga))?"  # noqa: E501
 # "Tripoli, northern Lebanon": a direction before the name that places the town
 _DIRECTION = r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|(?:north|south)-?(?:east|west)(?:ern)?)\s+)?"  # noqa: E501
@@ -178,6 +179,8 @@ def raw_place(text: str, offset: int, known: set[tuple[str, ...]]) -> tuple[str,
     """An unknown capitalised place after 'in'/'near' ("in Kolofata town"), for the location name only."""
     for m in _RAW_PLACE.finditer(text):
         x = m.group("x").rstrip(".")  # "near Rumyantsevo." ends the sentence
+        if x.endswith(("'s", "\u2019s")) and " of " in x:
+            x = x[: x.index(" of ")]  # "the Dansa Emirate of Western Ruritania's": the emirate
         if not x or _NOT_PLACE.match(x) or name_keys(x) in known:
             continue
         return x, offset + m.start("x"), offset + m.start("x") + len(x)

@@ -70,9 +70,14 @@ class Spot:
 
     def holds(self, other: Spot) -> bool:
         """Whether the two may be one place: the same admin1, and the same town or a town within it."""
-        if self.country != other.country or self.admin1 != other.admin1:
+        if self.country != other.country:
             return False
-        return not self.town or not other.town or self.town == other.town
+        if self.admin1 and other.admin1 and self.admin1 != other.admin1:
+            return False
+        if not self.admin1 and not other.admin1 or self.admin1 == other.admin1:
+            return not self.town or not other.town or self.town == other.town
+        # a village no gazetteer lists (no admin1 known) fits a region, not another town
+        return not self.town or not other.town
 
 
 @dataclass
@@ -113,9 +118,11 @@ def _fits(g: Group, e: EventSentence, published: date | None = None) -> bool:
     """Whether an event sentence may tell the incident of group `g`: no other country, date or place,
     and nothing told in the present joins an event of weeks ago."""
     if e.refers_back:
+        if e.spot is not None and not e.spot.admin1 and g.spot is not None and not g.spot.holds(e.spot):
+            return False  # "The gunmen then opened fire in Zabalmari village": the same men, another place
         return (
             e.date is None or g.date is None or close(g.date, e.date)
-        )  # its places and countries are asides
+        )  # its other places and countries are asides
     if e.country and g.country and e.country != g.country:
         return False
     if e.current and e.date is None and published is not None and is_background(g.date, published):

@@ -45,6 +45,10 @@ ADVERSARIAL = {
     "apostrophes": "Al'Al'" * 6_000,
     "datelines": "KABUL, May 13 (Reuters) " * 1_500,
     "possessives": "Russia's " * 5_000,
+    "hyphenated articles": "Deir al-" * 5_000,
+    "since clauses": "since the " * 4_000,
+    "plural war words": "attacks " * 5_000,
+    "waves": "waves of " * 4_000,
 }
 
 

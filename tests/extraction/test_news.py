@@ -576,3 +576,178 @@ def test_a_clash_between_two_communities_is_a_riot(one):
         date(2020, 8, 4),
     )
     assert inc.event_type == "Riots"
+
+
+# --- older events, standfirsts and dates of other things ----------------------------------------
+
+
+def test_an_attack_about_a_year_ago_is_recalled_not_reported(drafts):
+    text = (
+        "Gunmen killed 14 people in an attack on a farming village in Niger's Tillaberi region on "
+        "Tuesday night, officials said.\n\n"
+        "Twenty-two people were killed in a similar attack on a village in the same region about a "
+        "year ago."
+    )
+    found = drafts(text, date(2022, 3, 10), primary=None)
+    reported = [d for d in found if d.primary]
+    assert [d.fatalities.best for d in reported] == [14]
+    older = [d for d in found if not d.primary]
+    assert older and older[0].start_date.year == 2021  # its toll is not the reported attack's
+
+
+def test_weeks_ago_in_a_since_clause_dates_that_other_thing(one):
+    inc = one(
+        "A suicide bomber killed six people at a cafe in central Baghdad, police said. It was the "
+        "first such bombing since the new government took office less than three weeks ago.",
+        date(2021, 6, 14),
+    )
+    assert inc.start_date == date(2021, 6, 14)
+
+
+def test_a_standfirst_repeated_in_the_story_is_read_there(one):
+    text = (
+        "Rebels kill villagers in eastern Congo\n\n"
+        "Several of the bodies were recovered by soldiers in the forest on Saturday\n\n"
+        "At least 17 people were killed on Thursday night in an attack by rebels on a village in "
+        "Ituri province, local officials said.\n\n"
+        "Several of the bodies were recovered by soldiers in the forest on Saturday, he said."
+    )
+    inc = one(text, date(2022, 5, 29), "Rebels kill villagers in eastern Congo")
+    assert inc.start_date == date(2022, 5, 26)
+
+
+def test_a_date_after_since_the_is_what_it_counts_from(one):
+    inc = one(
+        "Riot police used tear gas to disperse thousands of protesters in Minsk on Sunday. Crowds "
+        "have marched in the capital every weekend since the election on August 9.",
+        date(2020, 9, 13),
+    )
+    assert inc.start_date == date(2020, 9, 13)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Waves of attack have plagued the north of the country in recent years.",
+        "Suicide bombings against markets, particularly in and around the camps, remain common.",
+        "The splinter faction has vowed not to attack civilians.",
+    ],
+)
+def test_how_things_are_and_vows_are_not_events(drafts, sentence):
+    assert drafts(sentence, date(2020, 5, 2), primary=None) == []
+
+
+def test_a_general_sentence_does_not_type_the_incident(one):
+    inc = one(
+        "Insurgents killed four farmers and burned homes in a raid on a village in Borno state on "
+        "Monday, a local official said. Suicide bombings against civilian targets remain common in "
+        "the state.",
+        date(2019, 4, 16),
+    )
+    assert inc.event_type == "Violence against civilians"
+
+
+# --- more than one event in a story ---------------------------------------------------------------
+
+
+def test_also_on_the_same_weekday_is_another_event(drafts):
+    text = (
+        "Insurgents killed five villagers in a raid on a village in northern Borno state on "
+        "Wednesday, an official said on Thursday.\n\n"
+        "Also on Wednesday, two people were killed when their vehicle hit a landmine on the road "
+        "to Bama, the official said."
+    )
+    found = drafts(text, date(2019, 6, 6))
+    assert sorted(d.fatalities.best for d in found) == [2, 5]
+    assert {d.start_date for d in found} == {date(2019, 6, 5)}
+
+
+def test_unlisted_villages_are_places_of_their_own(drafts):
+    text = (
+        "Insurgents attacked villages outside Maiduguri in Borno State late on Wednesday, burning "
+        "houses and shooting at residents.\n\n"
+        "The emergency agency in a statement on Thursday said six people were killed in Kwarbeti "
+        "village by the insurgents. The gunmen opened fire on residents fleeing to a camp in "
+        "Zabalmari village, killing another two people."
+    )
+    found = drafts(text, date(2018, 11, 2))
+    by_place = {d.location_name: d for d in found}
+    assert by_place["Kwarbeti"].fatalities.best == 6
+    assert by_place["Kwarbeti"].start_date == date(2018, 10, 31)  # not the statement's Thursday
+    assert by_place["Kwarbeti"].admin1 == "Borno"
+
+
+def test_another_neighbourhood_in_the_same_sentence_is_another_event(drafts):
+    text = (
+        "Two police officers were killed on Sunday in Cucuta in an attack that officials blamed "
+        "on the ELN.\n\n"
+        "One attack killed the officers, and in another neighbourhood, two soldiers were wounded, "
+        "the police chief said. The group signed a ceasefire in 2016."
+    )
+    found = drafts(text, date(2025, 3, 10))
+    assert sorted((d.fatalities.best or 0, d.injured.best or 0) for d in found) == [(0, 2), (2, 0)]
+    assert {d.start_date for d in found} == {date(2025, 3, 9)}
+
+
+# --- places and actors ------------------------------------------------------------------------------
+
+
+def test_a_town_set_in_its_state_by_apposition(one):
+    inc = one(
+        "Gunmen ambushed a police convoy on Monday, killing nine officers. The attack took place "
+        "in El Aguaje, a town in the Aguililla region of Michoacan state.",
+        date(2019, 10, 15),
+    )
+    assert inc.country == "MX" and inc.location_name == "El Aguaje"
+    assert inc.admin1.startswith("Michoacan")
+
+
+def test_an_emirate_of_a_country_is_cut_before_the_country(one):
+    inc = one(
+        "Gunmen killed 11 people in an attack on Kabasa community in the Maru Emirate of "
+        "Northwest Nigeria's Zamfara State on Monday night.",
+        date(2020, 6, 10),
+    )
+    assert inc.admin1 == "Zamfara" and inc.location_name == "Maru Emirate"
+
+
+def test_a_hyphenated_arabic_article_stays_in_the_name(one):
+    inc = one("A roadside bomb in Deir al-Balah wounded three people on Sunday.", date(2014, 7, 6))
+    assert inc.country == "PS" and "Balah" in inc.location_name
+
+
+def test_bandits_are_named_as_the_story_calls_them(one):
+    inc = one(
+        "Gunmen on Friday night attacked a boarding school in Katsina State and abducted dozens "
+        "of pupils. The police spokesman said the bandits arrived on motorcycles and shot "
+        "sporadically.",
+        date(2020, 12, 12),
+    )
+    assert _actor(inc, "actor1") == "Bandits (Nigeria)"
+
+
+def test_armed_groups_often_called_bandits_are_not_named_so(one):
+    inc = one(
+        "Gunmen abducted 40 pupils from a school in Zamfara state early Friday, police said. Armed "
+        "groups in the region, often called bandits, frequently kidnap people for ransom.",
+        date(2021, 2, 27),
+    )
+    assert _actor(inc, "actor1") == "Unidentified Armed Group (Nigeria)"
+
+
+def test_a_punitive_demolition_is_property_destruction(one):
+    inc = one(
+        "Israeli troops demolished the family homes of two Palestinian gunmen in Jenin on Tuesday.",
+        date(2023, 5, 3),
+    )
+    assert (inc.event_type, inc.sub_event_type) == ("Strategic developments", "Looting/property destruction")
+    assert _actor(inc, "actor1") == "Military Forces of Israel"
+
+
+def test_a_camp_destroyed_by_jets_is_an_air_strike(one):
+    inc = one(
+        "The ministry said a militant camp near the border had been destroyed by Kenyan military "
+        "helicopters and jets on Saturday, with many killed.",
+        date(2014, 11, 23),
+    )
+    assert inc.sub_event_type == "Air/drone strike"
