@@ -156,7 +156,7 @@ REPELLED = re.compile(
 )
 # "a Russian air strike", "Israeli warplanes", "a U.S. drone strike": a state's forces acted
 _STATE_WEAPON = re.compile(
-    r"(?<![\s-])(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
+    r"(?<![\s-])\.?(?:['\u2019]s)?[\s-]*(?:military\s+|army\s+|air\s+force\s+|navy\s+|government\s+|regime\s+)?(?:air[\s-]*strikes?|"
     r"airstrikes?|drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|missiles?|rocket\s+"
     r"(?:attacks?|fire)|shelling|artillery|bombardment|bombing\s+raids?|bombings?\s+(?:of|on)|warplanes|fighter\s+jets|jets|"
     r"aircraft|helicopters|drones?|strikes?|raids?|tank\s+shells?|mortar\s+fire)\b",
@@ -218,13 +218,20 @@ class ActorMention:
     key: str = ""
 
 
+# ACLED's country names where they differ from the short ones, and the countries it names with
+# "the" ("Military Forces of the Philippines")
+_ACLED_COUNTRY = {"CD": "Democratic Republic of Congo", "AE": "United Arab Emirates"}
+_WITH_THE = frozenset({"US", "GB", "PH", "CD", "CF", "AE", "NL", "DO"})
+
+
 def generic_name(kind: str, country: CountryEntry | None) -> tuple[str, str]:
     """ACLED-style name and actor type for a generic actor of a country."""
-    cn = country.name if country else ""
+    cn = _ACLED_COUNTRY.get(country.code, country.name) if country else ""
+    of = f"the {cn}" if country and country.code in _WITH_THE else cn
     names = {
-        "police": (f"Police Forces of {cn}" if cn else "Police Forces", "state_forces"),
-        "military": (f"Military Forces of {cn}" if cn else "Military Forces", "state_forces"),
-        "government": (f"Government of {cn}" if cn else "Government", "state_forces"),
+        "police": (f"Police Forces of {of}" if cn else "Police Forces", "state_forces"),
+        "military": (f"Military Forces of {of}" if cn else "Military Forces", "state_forces"),
+        "government": (f"Government of {of}" if cn else "Government", "state_forces"),
         "civilians": (f"Civilians ({cn})" if cn else "Civilians", "civilians"),
         "protesters": (f"Protesters ({cn})" if cn else "Protesters", "protesters"),
         "rioters": (f"Rioters ({cn})" if cn else "Rioters", "rioters"),
@@ -367,16 +374,28 @@ def _roles(am: ActorMention, text: str, offset: int) -> None:
     head = members.end() if members else e  # "Taliban suicide bombers ... stormed": the group acts
     am.agent = am.agent or (bool(AGENT_AFTER.match(text, head, head + 60)) and not habitual) or am.by
     am.patient = bool(PATIENT_AFTER.match(text, e, e + 60) or PATIENT_BEFORE.search(before))
-    am.source = bool(SOURCE_AFTER.match(text, e, e + 60) and not AGENT_AFTER.match(text, e, e + 30)) or bool(
-        SOURCE_BEFORE.search(before)
+    am.source = (
+        bool(SOURCE_AFTER.match(text, e, e + 60) and not AGENT_AFTER.match(text, e, e + 30))
+        or bool(SOURCE_BEFORE.search(before))
+        or bool(_SAID_BY.search(before))  # "footage released by the Houthis' channel": who told
     )
-    am.claimed = am.claimed or bool(re.search(r"claim|blam|responsib", before[-25:] + text[e : e + 40], re.I))
+    am.claimed = (
+        am.claimed
+        or bool(re.search(r"claim|blam|responsib", before[-25:] + text[e : e + 40], re.I))
+        or bool(am.kind == "named" and _OWNS_UP.match(text, head, head + 90))
+    )
     am.denied = bool(DENIED_AFTER.match(text, e, e + 40) or DISGUISE_BEFORE.search(before))
     if am.agent and am.patient:
         am.agent = bool(AGENT_BEFORE.search(before)) or not PATIENT_AFTER.match(text, e, e + 60)
         am.patient = not am.agent
 
 
+# "Al-Shabab militants have confirmed that they attacked a bus": the group owns the attack
+_OWNS_UP = re.compile(
+    r"(?<!\s)\s+(?:have\s+|has\s+)?(?:confirmed|admitted|said|says|announced)\s+(?:that\s+)?(?:they|it|its\s+\w+|"
+    r"their\s+\w+)\s+(?:had\s+|have\s+|has\s+)?(?:attacked|carried\s+out|killed|stormed|ambushed|launched|bombed)\b",
+    re.I,
+)
 _BETWEEN = re.compile(r"\bbetween\s+", re.I)
 
 
@@ -433,7 +452,8 @@ def _demonym_before(pos: int, demonyms: list[tuple[int, int, CountryEntry]]) -> 
 # "Residents blamed Boko Haram", "an explosives expert with ties to the ELN"
 _ATTRIBUTED_BEFORE = re.compile(
     r"\b(?:blamed|accused|suspected|ties\s+to|links?\s+to|linked\s+to|members?\s+of|belonging\s+to|"
-    r"affiliated\s+(?:with|to)|loyal\s+to|working\s+for)\s+(?:the\s+)?(?:[\w-]{1,30}\s+)?$",
+    r"affiliated\s+(?:with|to)|loyal\s+to|working\s+for|(?:carried\s+out|conducted|launched|staged|"
+    r"perpetrated)\s+by)\s+(?:the\s+)?(?:[\w-]{1,30}\s+)?$",
     re.I,
 )
 # "Islamic State said in a statement that two of its members carried out the attack"
@@ -454,7 +474,8 @@ _SUSPECT_AFTER = re.compile(
     r"(?:suspects?|culprits?|perpetrators?)\b",
     re.I,
 )
-_ARMED_GROUPS = frozenset({"rebel_group", "political_militia", "identity_militia"})
+# who may be blamed for an attack: armed groups, and foreign forces fighting in a country's war
+_ARMED_GROUPS = frozenset({"rebel_group", "political_militia", "identity_militia", "external_other"})
 
 
 def attributed(text: str, offset: int, named: list[tuple[int, int, ActorEntry]]) -> ActorMention | None:

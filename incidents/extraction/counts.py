@@ -104,10 +104,11 @@ _TOLL_SHORT = re.compile(
     rf"\bdeath\s+toll\s+(?:\w+\s+){{0,4}}?(?:to|of|at|is|was|stands\s+at|reached|rose\s+to|climbed\s+to)\s+(?P<n>{NUM})",
     re.I,
 )
-# "nine members of one family, including six children, were killed"
+# "nine members of one family, including six children, were killed", "killing six members of a family"
 _FAMILY = re.compile(
+    r"(?P<pre>(?<=\bkilling\s)|(?<=\bkilled\s)|(?<=\bkills\s))?"
     rf"\b(?P<n>{NUM})\s+(?:members\s+of\s+(?:a|one|the|an?|his|her|their)\s+(?:\w+\s+)?family|"
-    rf"(?:family|relatives)\s+members)\b[^.;]{{0,60}}?\b(?:killed|died|dead|slain)\b",
+    rf"(?:family|relatives)\s+members)\b(?(pre)|[^.;]{{0,60}}?\b(?:killed|died|dead|slain)\b)",
     re.I,
 )
 _N_DIED = re.compile(rf"\b(?P<n>{NUM})\s+(?P<noun>{NOUN}){BE}(?:{DEATH})\b(?!\s+toll)", re.I)

@@ -15,8 +15,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 
 from . import actors as act
+from . import blame
 from .confidence import confidence
 from .counts import CountMention, find_counts
 from .dates import DateMention, anchor, find_dates, reporting
@@ -38,7 +40,7 @@ from .places import (
 )
 from .segment import Block, EventSentence, Group, Spot, group_sentences, is_background, split_blocks
 from .text import MAX_CHARS, Sentence, fold_lookalikes, name_keys, sentences, tokens
-from .types import Count, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
+from .types import Count, CountryEntry, DraftActor, DraftIncident, Evidence, Knowledge, PlaceEntry
 
 _NAME = r"[A-Z][\w'\u2019&.-]{0,40}(?:\s+(?:(?:of|for|on|and|the|de)\s+)?[A-Z(][\w'\u2019&.)-]{0,40}){0,7}"
 _SOURCE = re.compile(
@@ -497,13 +499,7 @@ def _build(
     if etype is None:
         return None
     fat, inj, fat_m = _counts(art, sents, ev, conf)
-    if is_lead and not (
-        dm is not None and (dm.precision == "year" or dm.end_date < art.published - _FOLLOW_UP)
-    ):
-        # a commemoration is itself a gathering: only other events are recalled by it
-        primary = etype.event_type == "Protests" or not _RECALLS.search(" ".join(s.text for s in sents[:2]))
-    else:
-        primary = not is_background(dm, art.published)
+    primary = _reported(art, dm, etype, sents, is_lead)
     signals = _signals(where, dm, etype, fat_m, perp, is_lead)
     start_date, end_date, precision = (
         (dm.start_date, dm.end_date, dm.precision) if dm else (art.published, art.published, "day")
@@ -667,6 +663,18 @@ def _date(
     return dm
 
 
+def _reported(
+    art: _Article, dm: DateMention | None, etype: EventType, sents: list[Sentence], is_lead: bool
+) -> bool:
+    """Whether the article reports the incident (primary) rather than recalls it (background)."""
+    if is_lead and not (
+        dm is not None and (dm.precision == "year" or dm.end_date < art.published - _FOLLOW_UP)
+    ):
+        # a commemoration is itself a gathering: only other events are recalled by it
+        return etype.event_type == "Protests" or not _RECALLS.search(" ".join(s.text for s in sents[:2]))
+    return not is_background(dm, art.published)
+
+
 def _story_day(g: Group, dm: DateMention | None, story_day: date | None) -> date | None:
     """The story's day for an incident the story tells beside its own that gives no day of its own:
     "a statement on Thursday said six were killed in Kofa" (the night the story tells of), "in
@@ -695,12 +703,7 @@ def _type_and_actors(
     # each sentence up to where it turns to another event ("comes two days after a landmine ...")
     full_text = " ".join(s.text[: own_clause_end(s.text, 0)] for s in sents)
     country_entry = art.ix.countries.get(country)
-    mentions: list[act.ActorMention] = []
-    for s in sents:  # each sentence on its own: a group's sentences may lie far apart in the story
-        sm = _in_span(art.matches, art.starts, s.start, s.end)
-        named = [(m.start, m.end, m.entry) for m in sm if m.kind == "actor"]
-        demonyms = [(m.start, m.end, m.entry) for m in sm if m.kind in ("demonym", "country")]
-        mentions += act.find_actors(s.text, s.start, named, demonyms, country_entry, art.ix.countries)
+    mentions = _mentions(art, sents, country_entry)
     parts = [(s.text, s.start) for s in sents]
     cue = first_cue(lead.text) or first_cue(full_text)
     family = cue[0] if cue else ""
@@ -715,17 +718,66 @@ def _type_and_actors(
         return None, None, None
     if etype.family != family:
         perp, target = act.assign_roles(mentions, etype.family, country_entry, parts, lead_end=lead.end)
-    if (perp is None or perp.kind == "unidentified") and etype.event_type in _VIOLENT_TYPES:
-        perp = _attributed(art, [*sents, *asides]) or perp
-    if perp is not None and perp.kind == "unidentified" and _called_bandits([*sents, *asides]):
-        # "Gunmen attacked the school ... the bandits arrived on motorcycles": the story's word for them
-        perp = replace(perp, name=f"Bandits ({country_entry.name})" if country_entry else "Bandits")
-    if perp is None and etype.event_type in _VIOLENT_TYPES:
-        name, atype = act.generic_name("unidentified", country_entry)
-        perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
+    if etype.event_type in _VIOLENT_TYPES:
+        perp = _story_perpetrator(art, perp, [*sents, *asides], sents, country)
     if target is None and etype.event_type == "Violence against civilians":
         name, atype = act.generic_name("civilians", country_entry)
         target = act.ActorMention(name, atype, country, -1, -1, "", "civilians")
+    _type_evidence(art, etype, lead, sents, perp, target, ev, conf)
+    return etype, perp, target
+
+
+def _mentions(
+    art: _Article, sents: list[Sentence], country_entry: CountryEntry | None
+) -> list[act.ActorMention]:
+    """Actor mentions of each of the incident's sentences, up to where it turns to another event."""
+    mentions: list[act.ActorMention] = []
+    for s in sents:  # each sentence on its own: a group's sentences may lie far apart in the story
+        own = s.text[: own_clause_end(s.text, 0)]  # not "three days after an Islamic State bomber ..."
+        sm = _in_span(art.matches, art.starts, s.start, s.start + len(own))
+        named = [(m.start, m.end, m.entry) for m in sm if m.kind == "actor"]
+        demonyms = [(m.start, m.end, m.entry) for m in sm if m.kind in ("demonym", "country")]
+        others = " ".join(x.text[: own_clause_end(x.text, 0)] for x in sents if x is not s)
+        if blame.claimed_elsewhere(own, others):
+            named = []  # "Islamic State claimed the Hadera attack": the group claimed another attack
+        mentions += act.find_actors(own, s.start, named, demonyms, country_entry, art.ix.countries)
+    return mentions
+
+
+def _story_perpetrator(
+    art: _Article,
+    perp: act.ActorMention | None,
+    story: list[Sentence],
+    sents: list[Sentence],
+    country: str,
+) -> act.ActorMention:
+    """Who did a violent incident its own sentences name no one for: whom the rest of the story
+    blames, names or calls bandits, else an unidentified armed group."""
+    country_entry = art.ix.countries.get(country)
+    if perp is None or perp.kind == "unidentified":
+        perp = blame.blamed(partial(_in_span, art.matches, art.starts), story, country, sents) or perp
+    if perp is None:
+        name, atype = act.generic_name("unidentified", country_entry)
+        perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")
+    if perp.kind == "unidentified":
+        perp = blame.named_attacker(story, country) or perp
+    if perp.kind == "unidentified" and blame.called_bandits(story):
+        # "Gunmen attacked the school ... the bandits arrived on motorcycles": the story's word for them
+        perp = replace(perp, name=f"Bandits ({country_entry.name})" if country_entry else "Bandits")
+    return perp
+
+
+def _type_evidence(
+    art: _Article,
+    etype: EventType,
+    lead: Sentence,
+    sents: list[Sentence],
+    perp: act.ActorMention | None,
+    target: act.ActorMention | None,
+    ev: list[Evidence],
+    conf: dict[str, float],
+) -> None:
+    """Evidence and confidence for the event type and the two actors."""
     cue_src = lead if first_cue(lead.text) else sents[0]
     if etype.in_lead:
         ev.append(
@@ -745,34 +797,6 @@ def _type_and_actors(
             conf[role] = 0.7 if am.kind == "named" else 0.5
         else:
             conf[role] = 0.3
-    return etype, perp, target
-
-
-_BANDITS = re.compile(r"\bbandits?\b", re.I)
-_GENERIC_STATEMENT = re.compile(
-    r"\b(?:often|frequently|routinely|regularly|usually|typically|commonly)\b", re.I
-)
-
-
-def _called_bandits(sents: list[Sentence]) -> bool:
-    """Whether the story calls the incident's attackers bandits (not "armed groups, often called
-    bandits, frequently kidnap": what such groups do in general)."""
-    return any(_BANDITS.search(s.text) and not _GENERIC_STATEMENT.search(s.text) for s in sents)
-
-
-def _attributed(art: _Article, asides: list[Sentence]) -> act.ActorMention | None:
-    """The armed group that the story's other sentences blame for the incident, or that says its
-    men did it ("Residents blamed Boko Haram"): those sentences tell no event, so no group took them."""
-    for s in asides:
-        named = [
-            (m.start, m.end, m.entry)
-            for m in _in_span(art.matches, art.starts, s.start, s.end)
-            if m.kind == "actor"
-        ]
-        found = act.attributed(s.text, s.start, named) if named else None
-        if found is not None:
-            return found
-    return None
 
 
 def _counts(

@@ -301,7 +301,10 @@ _FACILITY_AFTER = re.compile(
 
 _REASON = re.compile(
     r"\b(?:in\s+(?:retaliation|response|revenge|reprisal)\s+(?:for|to)|to\s+avenge|because\s+of|"
-    r"(?:comes?|came)\s+(?:\w+\s+){0,3}?(?:after|before|days|weeks|months|amid))\b",
+    r"(?:comes?|came)\s+(?:\w+\s+){0,3}?(?:after|before|days|weeks|months|amid)|"
+    # "The shooting followed an attack on Sunday in Hadera": the older attack is another event
+    r"(?:followed|follows)\s+(?:an?|the|last\s+\w+['\u2019]s)\s+(?:\w+\s+){0,2}?(?:attacks?|bombings?|shootings?|"
+    r"strikes?|raids?|assaults?|ambush|stabbings?|blasts?))\b",
     re.I,
 )
 

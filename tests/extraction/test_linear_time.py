@@ -19,7 +19,7 @@ import pytest
 
 from incidents import extraction
 
-_NAMES = "actors counts dates document engine events factual gazetteer knowledge location places segment text"
+_NAMES = "actors blame counts dates document engine events factual gazetteer knowledge location places segment text"
 MODULES = [importlib.import_module(f"incidents.extraction.{name}") for name in _NAMES.split()]
 BUDGET_S = 20  # per adversarial string and module: linear work takes milliseconds here
 
