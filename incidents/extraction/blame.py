@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from . import actors as act
 from .knowledge import Match
-from .places import own_clause_end
 from .text import Sentence
 
 # "The attacker was identified as Omar Ali Hassan", "the gunman ... was named as Karim Abu Salem"
@@ -55,12 +54,12 @@ def blamed(
     matches_in: Callable[[int, int], list[Match]],
     asides: list[Sentence],
     country: str = "",
-    sents: list[Sentence] = (),
+    own: str = "",
 ) -> act.ActorMention | None:
     """The armed group that the story's other sentences blame for the incident, or that says its
-    men did it ("Residents blamed Boko Haram"): those sentences tell no event, so no group took them."""
+    men did it ("Residents blamed Boko Haram"): those sentences tell no event, so no group took them.
+    `own` is the incident's own text, up to where each sentence turns to another event."""
     asides = [s for s in asides if not _SITUATION.search(s.text)]
-    own = " ".join(s.text[: own_clause_end(s.text, 0)] for s in sents)
     for s in asides:
         named = [(m.start, m.end, m.entry) for m in matches_in(s.start, s.end) if m.kind == "actor"]
         found = act.attributed(s.text, s.start, named) if named else None
@@ -88,11 +87,17 @@ _CLAIMED_NAMED = re.compile(
 )
 
 
+def claimed_place(text: str) -> str | None:
+    """The place of the attack a sentence says was claimed ("claimed the Hadera attack"), if named."""
+    m = _CLAIMED_NAMED.search(text)
+    return m.group("name") if m is not None else None
+
+
 def claimed_elsewhere(text: str, own: str) -> bool:
     """ "Islamic State claimed the Hadera attack": a claim for the attack at a place this incident's
     own sentences never name is for another one."""
-    m = _CLAIMED_NAMED.search(text)
-    return m is not None and m.group("name") not in own
+    place = claimed_place(text)
+    return place is not None and place not in own
 
 
 # how a region fares, not who did this: "as groups linked to al Qaeda have expanded their operations"

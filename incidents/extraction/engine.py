@@ -701,9 +701,10 @@ def _type_and_actors(
     """Event type and (perpetrator, target): the roles depend on the type and the type on whether
     the target is armed, so the roles are read again when the type changes the cue family."""
     # each sentence up to where it turns to another event ("comes two days after a landmine ...")
-    full_text = " ".join(s.text[: own_clause_end(s.text, 0)] for s in sents)
+    owns = [s.text[: own_clause_end(s.text, 0)] for s in sents]
+    full_text = " ".join(owns)
     country_entry = art.ix.countries.get(country)
-    mentions = _mentions(art, sents, country_entry)
+    mentions = _mentions(art, sents, owns, country_entry)
     parts = [(s.text, s.start) for s in sents]
     cue = first_cue(lead.text) or first_cue(full_text)
     family = cue[0] if cue else ""
@@ -719,7 +720,7 @@ def _type_and_actors(
     if etype.family != family:
         perp, target = act.assign_roles(mentions, etype.family, country_entry, parts, lead_end=lead.end)
     if etype.event_type in _VIOLENT_TYPES:
-        perp = _story_perpetrator(art, perp, [*sents, *asides], sents, country)
+        perp = _story_perpetrator(art, perp, [*sents, *asides], full_text, country)
     if target is None and etype.event_type == "Violence against civilians":
         name, atype = act.generic_name("civilians", country_entry)
         target = act.ActorMention(name, atype, country, -1, -1, "", "civilians")
@@ -728,17 +729,18 @@ def _type_and_actors(
 
 
 def _mentions(
-    art: _Article, sents: list[Sentence], country_entry: CountryEntry | None
+    art: _Article, sents: list[Sentence], owns: list[str], country_entry: CountryEntry | None
 ) -> list[act.ActorMention]:
-    """Actor mentions of each of the incident's sentences, up to where it turns to another event."""
+    """Actor mentions of each of the incident's sentences, up to where it turns to another event
+    (`owns`: each sentence's text up to there; not "three days after an Islamic State bomber ...")."""
     mentions: list[act.ActorMention] = []
-    for s in sents:  # each sentence on its own: a group's sentences may lie far apart in the story
-        own = s.text[: own_clause_end(s.text, 0)]  # not "three days after an Islamic State bomber ..."
+    for i, (s, own) in enumerate(zip(sents, owns, strict=True)):
+        # each sentence on its own: a group's sentences may lie far apart in the story
         sm = _in_span(art.matches, art.starts, s.start, s.start + len(own))
         named = [(m.start, m.end, m.entry) for m in sm if m.kind == "actor"]
         demonyms = [(m.start, m.end, m.entry) for m in sm if m.kind in ("demonym", "country")]
-        others = " ".join(x.text[: own_clause_end(x.text, 0)] for x in sents if x is not s)
-        if blame.claimed_elsewhere(own, others):
+        place = blame.claimed_place(own)
+        if place is not None and not any(place in o for j, o in enumerate(owns) if j != i):
             named = []  # "Islamic State claimed the Hadera attack": the group claimed another attack
         mentions += act.find_actors(own, s.start, named, demonyms, country_entry, art.ix.countries)
     return mentions
@@ -748,14 +750,14 @@ def _story_perpetrator(
     art: _Article,
     perp: act.ActorMention | None,
     story: list[Sentence],
-    sents: list[Sentence],
+    own: str,
     country: str,
 ) -> act.ActorMention:
-    """Who did a violent incident its own sentences name no one for: whom the rest of the story
-    blames, names or calls bandits, else an unidentified armed group."""
+    """Who did a violent incident its own sentences (`own`) name no one for: whom the rest of the
+    story blames, names or calls bandits, else an unidentified armed group."""
     country_entry = art.ix.countries.get(country)
     if perp is None or perp.kind == "unidentified":
-        perp = blame.blamed(partial(_in_span, art.matches, art.starts), story, country, sents) or perp
+        perp = blame.blamed(partial(_in_span, art.matches, art.starts), story, country, own) or perp
     if perp is None:
         name, atype = act.generic_name("unidentified", country_entry)
         perp = act.ActorMention(name, atype, country, -1, -1, "", "unidentified")

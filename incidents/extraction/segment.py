@@ -72,12 +72,13 @@ class Spot:
         """Whether the two may be one place: the same admin1, and the same town or a town within it."""
         if self.country != other.country:
             return False
-        if self.admin1 and other.admin1 and self.admin1 != other.admin1:
+        same_region = self.admin1 == other.admin1
+        if self.admin1 and other.admin1 and not same_region:
             return False
-        if not self.admin1 and not other.admin1 or self.admin1 == other.admin1:
-            return not self.town or not other.town or self.town == other.town
+        if not self.town or not other.town:
+            return True
         # a village no gazetteer lists (no admin1 known) fits a region, not another town
-        return not self.town or not other.town
+        return same_region and self.town == other.town
 
 
 @dataclass
