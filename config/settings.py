@@ -218,6 +218,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# A send to a broker that is down fails at once (one quick retry) rather than after kombu's default
+# of several seconds of retries: the web request that queued an upload answers at once, and the
+# outbox sends the article when the broker is back. Workers reconnect by their own, patient policy.
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -227,6 +233,29 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (incidents.services.outbox): queued articles are sent to the broker after the upload
+# commits and again by a dispatcher that Celery beat runs every OUTBOX_INTERVAL seconds, each time
+# OUTBOX_RESEND_AFTER seconds later than the last (doubling, at most OUTBOX_RESEND_MAX), until a
+# worker claims them. A claim older than the hard time limit plus OUTBOX_CLAIM_MARGIN is a dead
+# worker's and is taken back.
+OUTBOX_INTERVAL = env_int("OUTBOX_INTERVAL", 10)
+OUTBOX_RESEND_AFTER = env_int("OUTBOX_RESEND_AFTER", 60)
+OUTBOX_RESEND_MAX = env_int("OUTBOX_RESEND_MAX", 3600)
+OUTBOX_CLAIM_MARGIN = env_int("OUTBOX_CLAIM_MARGIN", 10)
+for _name in ("OUTBOX_INTERVAL", "OUTBOX_RESEND_AFTER", "OUTBOX_RESEND_MAX"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1 (seconds).")
+if OUTBOX_CLAIM_MARGIN < 0:
+    raise ImproperlyConfigured(f"OUTBOX_CLAIM_MARGIN={OUTBOX_CLAIM_MARGIN} must not be negative.")
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": {
+        "task": "incidents.tasks.dispatch_outbox",
+        "schedule": float(OUTBOX_INTERVAL),
+        # a run that waited out a broker outage is stale: the next one is already on its way
+        "options": {"expires": float(OUTBOX_INTERVAL)},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule"))
 # One article may take at most this many seconds to parse: then it is marked failed ("took longer
 # than N s") and the worker moves on (incidents.tasks, incidents.services.articles).
 PARSE_TIME_LIMIT = env_int("PARSE_TIME_LIMIT", 60)

@@ -143,9 +143,19 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     parse_started_at = models.DateTimeField(null=True, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+    # The outbox (incidents.services.outbox): a queued article is its own "to parse" message, sent
+    # to the broker when due and sent again, later and later, until a worker claims it.
+    dispatch_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    dispatch_count = models.PositiveIntegerField(default=0, editable=False)
+    # Which worker process holds the claim ("host:pid"), and how many claims died with their worker.
+    claimed_by = models.CharField(max_length=200, blank=True, editable=False)
+    lost_parses = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["dispatch_due_at"], condition=Q(status="queued"), name="article_outbox_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Article {self.pk}"

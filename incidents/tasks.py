@@ -1,4 +1,4 @@
-"""Celery tasks: thin wrappers that take an id and call a service."""
+"""Celery tasks: thin wrappers that take an id (or nothing) and call a service."""
 
 from celery import shared_task
 from celery.signals import worker_process_init
@@ -6,10 +6,7 @@ from django.conf import settings
 
 from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
-
-# Between the soft limit (the service records the failure and returns) and the hard one (the pool
-# kills the process, should the parse not let go): time enough for that one write.
-PARSE_GRACE_SECONDS = 5
+from incidents.services.outbox import PARSE_GRACE_SECONDS, outbox_dispatch
 
 
 @worker_process_init.connect
@@ -21,14 +18,29 @@ def _load_gazetteer(**kwargs) -> None:
 @shared_task(
     acks_late=True,
     autoretry_for=(TransientParseError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=8,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=12,
     # one article never stalls a worker: the soft limit raises SoftTimeLimitExceeded in the parse,
     # which article_parse turns into a failed article (never retried: it would stall again)
     soft_time_limit=settings.PARSE_TIME_LIMIT,
     time_limit=settings.PARSE_TIME_LIMIT + PARSE_GRACE_SECONDS,
 )
 def parse_article(article_id: int) -> str:
-    """Draft incidents from one article; a no-op if another worker has it or it is done."""
+    """Draft incidents from one article; a no-op if another worker has it or it is done.
+
+    A database outage is retried with backoff (2 s, 4 s, ... 60 s, about 8 minutes in all); past
+    that, the article is still queued and the outbox dispatcher sends it again.
+    """
     return article_parse(article_id)
+
+
+@shared_task(ignore_result=True)
+def dispatch_outbox() -> dict:
+    """Send the parse messages the broker has not taken and take back dead workers' claims.
+
+    Run every OUTBOX_INTERVAL seconds by Celery beat; a run that finds the database away simply
+    fails, and the next one does the work.
+    """
+    report = outbox_dispatch()
+    return {"sent": report.sent, "reclaimed": report.reclaimed, "failed": report.failed}

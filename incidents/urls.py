@@ -10,6 +10,7 @@ urlpatterns = [
     path("articles/new/", articles.article_upload, name="article_upload"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("articles/outbox/send/", articles.outbox_send, name="outbox_send"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/bulk/", incidents.incident_bulk, name="incident_bulk"),
     path("incidents/map/", maps.incident_map, name="incident_map"),

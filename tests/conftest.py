@@ -182,6 +182,46 @@ def _worker(log_path: Path, *, env: dict[str, str] | None = None, args: tuple[st
         log.close()
 
 
+@contextlib.contextmanager
+def _beat(log_path: Path, *, env: dict[str, str] | None = None):
+    """A real `celery beat` process: it sends the outbox dispatcher to the queue the test's worker
+    reads (the current default queue) every OUTBOX_INTERVAL seconds (1 s here)."""
+    from config.celery import app
+
+    env = {
+        **os.environ,
+        "CELERY_TASK_DEFAULT_QUEUE": app.conf.task_default_queue,
+        "OUTBOX_INTERVAL": "1",
+        **(env or {}),
+    }
+    log = open(log_path, "w")  # noqa: SIM115 - open for the process's whole life
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={log_path.with_suffix('.schedule')}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` process on the test database, on a queue of its own."""
@@ -198,3 +238,63 @@ def slow_parse_worker(transactional_db, tmp_path):
     env = {"PARSE_TIME_LIMIT": "1", "INCIDENTS_TEST_SLOW_PARSE_SECONDS": "600"}
     with _worker(log_path, env=env, args=("--include", "tests.support.slow_parse")):
         yield log_path
+
+
+@contextlib.contextmanager
+def _broker(url: str | None = None, queue: str | None = None):
+    """Send this process's Celery messages to `url` (default: the configured broker) and `queue`.
+
+    The write and read URLs are what is overridden: Celery reads `broker_url` from the
+    CELERY_BROKER_URL environment variable before its configuration."""
+    from config.celery import app
+
+    previous = app.conf.broker_write_url, app.conf.broker_read_url, app.conf.task_default_queue
+    if url:
+        app.conf.broker_write_url = app.conf.broker_read_url = url
+    app.conf.task_default_queue = queue or previous[2]
+    _drop_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.broker_write_url, app.conf.broker_read_url, app.conf.task_default_queue = previous
+        _drop_connections(app)
+
+
+def _drop_connections(app) -> None:
+    """Forget the pooled broker connections, which still point at the broker they were made for
+    (kombu keeps the pools themselves, one per broker URL, for when that URL is used again)."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The broker is away: nothing listens where this process sends its messages (port 9)."""
+    with _broker("redis://127.0.0.1:9/0"):
+        yield
+
+
+@pytest.fixture
+def broker_queue():
+    """The real broker, on a queue of this test's own; yields a function that counts (and takes)
+    the parse messages waiting there: {article id: number of messages}."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    with _broker(queue=queue) as app:
+
+        def take() -> dict[int, int]:
+            counts: dict[int, int] = {}
+            with app.connection_for_read() as conn:
+                simple = conn.SimpleQueue(queue)
+                while True:
+                    try:
+                        message = simple.get(block=False)
+                    except simple.Empty:
+                        break
+                    article_id = message.payload[0][0]
+                    counts[article_id] = counts.get(article_id, 0) + 1
+                    message.ack()
+                simple.close()
+            return counts
+
+        yield take
+        take()

@@ -54,6 +54,19 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
     assert "countries" in manage("load_reference")
     assert "password" in manage("create_demo_user", "--username", "demo")
     token = manage("create_api_token", "demo", "--scope", "write").strip()
+    # Uploaded while the broker is away (nothing listens on port 9): accepted, kept in the outbox.
+    offline = tmp_path / "offline.txt"
+    offline.write_text("Gunmen killed three farmers in Katsina on Friday, residents said.")
+    broker_down = subprocess.run(
+        [sys.executable, "manage.py", "ingest", str(offline), "--published", "2021-06-05"],
+        cwd=ROOT,
+        env={**env, "CELERY_BROKER_URL": "redis://127.0.0.1:9/0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert broker_down.returncode == 0, broker_down.stderr
+    assert "broker unavailable" in broker_down.stderr
 
     port = _free_port()
     log_path = tmp_path / "serve.log"
@@ -108,12 +121,31 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
             time.sleep(0.3)
         assert status == "parsed", (article, log_path.read_text()[-3000:])
         assert len(article["incidents"]) == 1
+        # the article the broker never took: beat's outbox dispatcher sends it, the worker parses it
+        listing = f"{base}/api/v1/articles/"
+        while time.monotonic() < deadline + 30:
+            poll = urllib.request.Request(listing, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(poll, timeout=10) as response:
+                parsed = [
+                    a["title"] for a in json.loads(response.read())["results"] if a["status"] == "parsed"
+                ]
+            if any("Katsina" in title for title in parsed):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the outbox never sent the article:\n{log_path.read_text()[-3000:]}")
+        beat_pid = int(re.search(r"Celery beat started \(pid (\d+)\)", log_path.read_text()).group(1))
     finally:
+        stop_asked = time.monotonic()
         proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         try:
             proc.wait(timeout=40)
         except subprocess.TimeoutExpired:
             proc.kill()
             pytest.fail(f"serve did not stop on Ctrl-C:\n{log_path.read_text()[-3000:]}")
-    assert "Web server and worker stopped." in log_path.read_text()
+    stopped_in = time.monotonic() - stop_asked
+    assert "Web server, worker and beat stopped." in log_path.read_text()
     assert not _alive(worker_pid)
+    assert not _alive(beat_pid)
+    # STOP_WAIT (1.5 s) and the kill: well within the 2 s a user waits, with room for a slow CI
+    assert stopped_in < 5, f"Ctrl-C took {stopped_in:.1f} s"

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -20,14 +20,13 @@ from django.utils import timezone
 
 from incidents import extraction
 from incidents.models import Article, Source
+from incidents.services import outbox
 from incidents.services.drafts import drafts_save
 from incidents.services.knowledge import knowledge_load
+from incidents.services.reference import named_get_or_create
 from incidents.services.uploads import ArticleRejected, clean_text, content_hash, decode_upload
 
 logger = logging.getLogger(__name__)
-
-# A claim older than this is taken to belong to a worker that died mid-parse.
-STALE_CLAIM = timedelta(minutes=15)
 
 
 class TransientParseError(RuntimeError):
@@ -96,7 +95,9 @@ def article_ingest(
             if file_data is not None:
                 article.original_file.save(file_name, ContentFile(file_data), save=True)
             if enqueue:
-                transaction.on_commit(lambda: _enqueue(article.pk))
+                # the row is the outbox entry: due now, sent after the commit or by the dispatcher
+                Article.objects.filter(pk=article.pk).update(dispatch_due_at=timezone.now())
+                outbox.parse_send_on_commit(article.pk)
     return IngestResult(article=article, created=created)
 
 
@@ -117,19 +118,24 @@ def article_ingest_upload(data: dict, *, user=None) -> IngestResult:
 
 
 def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
-    """Queue a failed or parsed article again; its unreviewed drafts are then replaced.
+    """Queue an article again; its unreviewed drafts are then replaced.
 
-    Returns False for an article a worker is parsing right now. `enqueue=False` leaves the
-    parse to the caller (`reextract --sync`).
+    Returns False for an article a live worker is parsing right now (a claim whose worker died is
+    taken back). `enqueue=False` leaves the parse to the caller (`reextract --sync`).
     """
+    one = Article.objects.filter(pk=article.pk)
     with transaction.atomic():
-        updated = (
-            Article.objects.filter(pk=article.pk)
-            .exclude(status=Article.Status.PROCESSING)
-            .update(status=Article.Status.QUEUED, error="", updated_at=timezone.now())
+        outbox.reclaim_dead_claims(one)
+        updated = one.exclude(status=Article.Status.PROCESSING).update(
+            status=Article.Status.QUEUED,
+            error="",
+            lost_parses=0,
+            dispatch_due_at=timezone.now(),
+            dispatch_count=0,
+            updated_at=timezone.now(),
         )
         if updated and enqueue:
-            transaction.on_commit(lambda: _enqueue(article.pk))
+            outbox.parse_send_on_commit(article.pk)
     article.refresh_from_db()
     return bool(updated)
 
@@ -151,21 +157,42 @@ def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
     Safe to run twice: the claim is a conditional update, and the drafts of an article
     are replaced rather than added to.
 
+    A database error anywhere (the claim, the drafts, the release) is transient: the claim is
+    released where possible and TransientParseError asks the task to retry with backoff; a claim
+    that could not be released is taken back by this process's next try, or by the outbox
+    dispatcher once it expires (incidents.services.outbox).
+
     A parse that runs too long is stopped by SoftTimeLimitExceeded: raised by the Celery task's
     soft time limit in a worker, or after `time_limit` seconds here (the --sync commands pass
     PARSE_TIME_LIMIT). The article is then failed ("took longer than N s"), nothing of its parse
     is kept (the drafts are written in one transaction), and it is not retried: it would stall
     the next worker the same way.
     """
+    try:
+        if not _claim(article_id):
+            return "skipped"
+        return _parse_claimed(article_id, time_limit)
+    except (OperationalError, InterfaceError) as exc:
+        _release_claim(article_id)
+        raise TransientParseError(f"database unavailable: {exc}") from exc
+
+
+def _claim(article_id: int) -> bool:
+    """Take the article if it is queued (or its claim is this very process's, left by a failed
+    try); dead claims of other processes are taken back first."""
+    one = Article.objects.filter(pk=article_id)
+    outbox.reclaim_dead_claims(one)
+    owner = outbox.claim_owner()
     now = timezone.now()
-    claimable = Q(status=Article.Status.QUEUED) | Q(
-        status=Article.Status.PROCESSING, parse_started_at__lt=now - STALE_CLAIM
+    claimable = Q(status=Article.Status.QUEUED) | Q(status=Article.Status.PROCESSING, claimed_by=owner)
+    return bool(
+        one.filter(claimable).update(
+            status=Article.Status.PROCESSING, parse_started_at=now, claimed_by=owner, error="", updated_at=now
+        )
     )
-    claimed = Article.objects.filter(claimable, pk=article_id).update(
-        status=Article.Status.PROCESSING, parse_started_at=now, error="", updated_at=now
-    )
-    if not claimed:
-        return "skipped"
+
+
+def _parse_claimed(article_id: int, time_limit: int | None) -> str:
     try:
         with _deadline(time_limit):
             article = Article.objects.select_related("publisher").get(pk=article_id)
@@ -175,6 +202,7 @@ def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
                 Article.objects.filter(pk=article_id).update(
                     status=Article.Status.PARSED,
                     extractor_version=extraction.EXTRACTOR_VERSION,
+                    claimed_by="",
                     parsed_at=timezone.now(),
                     updated_at=timezone.now(),
                 )
@@ -184,9 +212,8 @@ def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
         logger.warning("parsing article %s took longer than %s s; marked failed", article_id, limit)
         _fail(article_id, f"took longer than {limit} s", retry_on_broken_connection=True)
         return "failed"
-    except (OperationalError, InterfaceError) as exc:
-        _release_claim(article_id)
-        raise TransientParseError(f"database unavailable: {exc}") from exc
+    except (OperationalError, InterfaceError):
+        raise
     except Exception as exc:  # noqa: BLE001 - any other failure is recorded on the article
         logger.exception("parsing article %s failed", article_id)
         _fail(article_id, f"{type(exc).__name__}: {exc}"[:2000])
@@ -222,7 +249,8 @@ def _fail(article_id: int, reason: str, *, retry_on_broken_connection: bool = Fa
     A time limit may interrupt a query halfway and leave the connection unusable: then the write
     is tried once more on a new connection.
     """
-    update = {"status": Article.Status.FAILED, "error": reason, "updated_at": timezone.now()}
+    update = {"status": Article.Status.FAILED, "error": reason, "claimed_by": ""}
+    update["updated_at"] = timezone.now()
     try:
         Article.objects.filter(pk=article_id).update(**update)
     except DatabaseError:
@@ -233,28 +261,22 @@ def _fail(article_id: int, reason: str, *, retry_on_broken_connection: bool = Fa
 
 
 def _release_claim(article_id: int) -> None:
+    """Give the article back to the queue after a database error; if the database is still away,
+    the claim stays for this process's retry (or the dispatcher) to take back."""
     try:
+        if connection.in_atomic_block:
+            return
+        connection.close_if_unusable_or_obsolete()
         Article.objects.filter(pk=article_id, status=Article.Status.PROCESSING).update(
-            status=Article.Status.QUEUED, parse_started_at=None
+            status=Article.Status.QUEUED, parse_started_at=None, claimed_by=""
         )
     except DatabaseError:
-        logger.warning(
-            "could not release the claim on article %s; it expires after %s", article_id, STALE_CLAIM
-        )
-
-
-def _enqueue(article_id: int) -> None:
-    from incidents.tasks import parse_article
-
-    parse_article.delay(article_id)
+        logger.warning("could not release the claim on article %s; it is taken back later", article_id)
 
 
 def _publisher(name: str) -> Source | None:
     name = " ".join((name or "").split())
-    if not name:
-        return None
-    source = Source.objects.filter(name__iexact=name).first()
-    return source or Source.objects.create(name=name[:200])
+    return named_get_or_create(Source, name) if name else None
 
 
 def _first_line(text: str, limit: int = 120) -> str:

@@ -15,6 +15,7 @@ from incidents.models import (
     Location,
     Source,
 )
+from incidents.services.reference import named_get_or_create
 
 
 def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]:
@@ -68,7 +69,7 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
         IncidentActor.objects.get_or_create(incident=incident, actor=actor, role=drafted.role)
     source_names = ([article.publisher.name] if article.publisher else []) + list(draft.sources)
     for name in dict.fromkeys(n.strip() for n in source_names if n.strip()):
-        source = Source.objects.filter(name__iexact=name).first() or Source.objects.create(name=name[:200])
+        source = named_get_or_create(Source, name)
         IncidentSource.objects.get_or_create(incident=incident, source=source, defaults={"article": article})
     Evidence.objects.bulk_create(
         Evidence(
@@ -93,11 +94,9 @@ def _location(draft: DraftIncident) -> Location | None:
 
 
 def _actor(name: str, actor_type: str, country: str, countries: set[str]) -> Actor:
-    actor = Actor.objects.filter(name__iexact=name).first()
-    if actor:
-        return actor
-    return Actor.objects.create(
-        name=name[:200],
+    return named_get_or_create(
+        Actor,
+        name,
         actor_type=actor_type if actor_type in ACTOR_TYPES else "external_other",
         country_id=country if country in countries else None,
     )

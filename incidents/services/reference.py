@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from typing import TypeVar
 
-from incidents.models import Actor, Location
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from incidents.models import Actor, Location, Source
 from incidents.services.incidents import record_save
 
 ALIAS_MAX_LENGTH = 200
+NAME_MAX_LENGTH = 200
+
+Named = TypeVar("Named", Actor, Source)
+
+
+def named_get_or_create(model: type[Named], name: str, **defaults) -> Named:
+    """The actor or source called `name` (any case), created with `defaults` when there is none.
+
+    Two parses may meet the same new name at once: the second insert then hits the unique name
+    and, inside its own savepoint, gives way to the row the first one committed (PostgreSQL's
+    read-committed reads see it once the conflicting insert is resolved).
+    """
+    name = " ".join(name.split())[:NAME_MAX_LENGTH]
+    found = model.objects.filter(name__iexact=name).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return model.objects.create(name=name, **defaults)
+    except IntegrityError:
+        found = model.objects.filter(name__iexact=name).first()
+        if found is None:
+            raise
+        return found
 
 
 def actor_add_alias(actor: Actor, alias: str) -> Actor:

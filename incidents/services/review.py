@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from incidents.models import Actor, Incident, IncidentActor, IncidentSource, Source
 from incidents.services.incidents import incident_set_status
+from incidents.services.reference import named_get_or_create
 
 REVIEW_ACTIONS = {"approve": Incident.Status.PUBLISHED, "reject": Incident.Status.REJECTED}
 _MAX_CHAIN = 1000  # a duplicate chain longer than this is a loop written by something else
@@ -92,7 +93,7 @@ def sources_by_name(names: Iterable[Source | str]) -> list[Source]:
             found.setdefault(source.name.casefold(), source)
     for key, name in wanted.items():
         if key not in found:
-            found[key] = Source.objects.create(name=name)
+            found[key] = named_get_or_create(Source, name)
     return [found[key] for key in wanted]
 
 

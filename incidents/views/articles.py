@@ -17,6 +17,7 @@ from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 from incidents.services.batch import articles_ingest_files
+from incidents.services.outbox import outbox_send_now
 
 
 @login_required
@@ -140,3 +141,20 @@ def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if article_requeue(article):
         messages.success(request, "Queued again.")
     return redirect("incidents:article_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def outbox_send(request: HttpRequest) -> HttpResponse:
+    """The operator's "send again": dead workers' claims taken back, every queued article sent."""
+    if not is_analyst(request.user):
+        raise PermissionDenied("Only analysts re-send queued articles.")
+    report = outbox_send_now()
+    if report.broker_down:
+        messages.error(
+            request, "The broker is still unavailable: the articles stay queued and are sent when it is back."
+        )
+    else:
+        taken = f"; {report.reclaimed} taken back from stopped workers" if report.reclaimed else ""
+        messages.success(request, f"{report.sent} article(s) sent to the workers{taken}.")
+    return redirect("incidents:dashboard")

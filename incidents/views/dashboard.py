@@ -22,6 +22,7 @@ from django.utils import timezone
 from incidents.api.permissions import is_analyst
 from incidents.models import Article, Incident
 from incidents.review.queue import drafts_waiting, drafts_waiting_url
+from incidents.services.outbox import outbox_state
 
 CHART_WEEKS = 52
 CHART_MONTHS = 12
@@ -105,6 +106,7 @@ def work_queues() -> dict:
         "pending": list(pending.order_by("created_at", "id")[: QUEUE_SIZE * 2]),
         "failed_count": failed.count(),
         "failed": list(failed.order_by("-updated_at", "-id")[: QUEUE_SIZE * 2]),
+        "outbox": outbox_state(),
     }
 
 

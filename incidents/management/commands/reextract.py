@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from incidents import extraction
 from incidents.models import Article
-from incidents.services import article_parse, article_requeue
+from incidents.services import article_parse, article_requeue, outbox
 
 
 class Command(BaseCommand):
@@ -27,10 +27,27 @@ class Command(BaseCommand):
             "--sync", action="store_true", help="Parse here, one by one, instead of queueing."
         )
         parser.add_argument("--dry-run", action="store_true", help="List the articles; change nothing.")
+        parser.add_argument(
+            "--stuck",
+            action="store_true",
+            help="Only send queued articles again now and take back claims of stopped workers "
+            "(what the dispatcher does by itself every few seconds while beat runs).",
+        )
 
-    def handle(self, *args, ids, every, sync, dry_run, **options):
+    def handle(self, *args, ids, every, sync, dry_run, stuck, **options):
+        if stuck:
+            report = outbox.outbox_send_now()
+            self.stdout.write(
+                f"{report.sent} sent, {report.reclaimed} taken back from stopped workers, "
+                f"{report.failed} failed after stopping their worker too often."
+            )
+            if report.broker_down:
+                raise CommandError("The broker is unavailable: the articles stay queued.")
+            return
         current = extraction.EXTRACTOR_VERSION
-        articles = Article.objects.exclude(status=Article.Status.PROCESSING).order_by("pk")
+        # an article a live worker holds is left alone; one whose worker died is taken back
+        live = Article.objects.filter(status=Article.Status.PROCESSING).exclude(pk__in=outbox.dead_claims())
+        articles = Article.objects.exclude(pk__in=live).order_by("pk")
         if ids:
             articles = articles.filter(pk__in=ids)
             missing = set(ids) - set(articles.values_list("pk", flat=True))
