@@ -39,6 +39,23 @@ def _plain_static_names(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _client_login_with_request(monkeypatch):
+    """django-axes' backend refuses to authenticate without a request (it throttles by address);
+    Django's test `client.login()` passes none, so it gets a bare one here. `force_login` needs
+    nothing: it skips authentication."""
+    from django.http import HttpRequest
+    from django.test.client import ClientMixin
+
+    plain_login = ClientMixin.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return plain_login(self, **credentials)
+
+    monkeypatch.setattr(ClientMixin, "login", login)
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
