@@ -6,6 +6,7 @@ from django.conf import settings
 
 from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
+from incidents.services.bulk import bulk_action_run
 
 # Between the soft limit (the service records the failure and returns) and the hard one (the pool
 # kills the process, should the parse not let go): time enough for that one write.
@@ -32,3 +33,9 @@ def _load_gazetteer(**kwargs) -> None:
 def parse_article(article_id: int) -> str:
     """Draft incidents from one article; a no-op if another worker has it or it is done."""
     return article_parse(article_id)
+
+
+@shared_task(acks_late=True)
+def run_bulk_action(job_id: int) -> str:
+    """Publish, reject or assign what a bulk action's filter matches; a rerun goes on where it stopped."""
+    return bulk_action_run(job_id).state

@@ -109,6 +109,29 @@ def analyst_client(client, analyst):
 
 
 @pytest.fixture
+def make_incidents(db):
+    """make_incidents(n, country="NG", **fields): n draft incidents in one bulk insert, their ids back."""
+    from incidents.models import Country, Incident
+
+    def make(n: int, country: str = "NG", **fields) -> list[int]:
+        Country.objects.get_or_create(code=country, defaults={"name": country})
+        start = fields.pop("start_date", dt.date(2024, 3, 1))
+        made = Incident.objects.bulk_create(
+            Incident(
+                start_date=start,
+                country_id=country,
+                event_type="Battles",
+                sub_event_type="Armed clash",
+                **fields,
+            )
+            for _ in range(n)
+        )
+        return [incident.pk for incident in made]
+
+    return make
+
+
+@pytest.fixture
 def viewer(django_user_model):
     """A logged-in reader: not staff, not in the analysts group."""
     return django_user_model.objects.create_user("vic", password="a-long-test-password")
