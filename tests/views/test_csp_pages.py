@@ -10,7 +10,6 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import _tile_origin
-
 from tests.test_browser import _log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
