@@ -7,9 +7,12 @@ DJANGO_ALLOWED_HOSTS; `manage.py check --deploy` then passes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "incidents",
 ]
 
@@ -58,6 +63,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "incidents.middleware.HtmxLoginRedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last: turns a lockout flagged during authentication into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,6 +106,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -158,6 +172,54 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Login throttling (django-axes, incidents.security): AXES_FAILURE_LIMIT wrong passwords for
+# one username from one address lock that pair, AXES_IP_FAILURE_LIMIT over all usernames lock the
+# address, for AXES_COOLOFF_MINUTES (counted again from each refused try). A success resets the pair.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+for _name in ("AXES_FAILURE_LIMIT", "AXES_IP_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "incidents.security.DeskAxesHandler"
+AXES_LOCKOUT_CALLABLE = "incidents.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "incidents.security.client_ip"
+# Behind N reverse proxies that each append to X-Forwarded-For, set DJANGO_PROXY_COUNT=N so the
+# client's address is read from that header; 0 (the default) trusts only the socket's address.
+DJANGO_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+if DJANGO_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT={DJANGO_PROXY_COUNT} must be 0 or more.")
+
+
+def _tile_origin(url: str) -> str:
+    """The origin MAP_TILE_URL loads from, for img-src; a {s} subdomain becomes a wildcard."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"MAP_TILE_URL={url!r} is not an http(s) URL template.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# --- Content-Security-Policy (django-csp): scripts and styles only from our own static files
+# (no inline code); the map's tiles from MAP_TILE_URL's host. The API docs relax styles only
+# (incidents.api.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([_tile_origin(MAP_TILE_URL)] if MAP_TILE_URL else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- REST framework.
 REST_FRAMEWORK = {

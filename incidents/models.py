@@ -392,3 +392,47 @@ class ApiToken(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class BulkAction(models.Model):
+    """An analyst's publish, reject or assign over every incident a filter matches.
+
+    The filter is kept as the list's query string and re-read chunk by chunk (in id order, after
+    `last_pk`): each chunk and the progress it adds commit together, so a failure or a lost worker
+    leaves the progress saying exactly what was done, and a rerun goes on from there.
+    """
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Publish"
+        REJECT = "reject", "Reject"
+        ASSIGN = "assign", "Assign"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    query = models.TextField(blank=True, help_text="The incident list's filter, as a query string.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="bulk_actions"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Incidents matching when it started.")
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    last_pk = models.BigIntegerField(default=0, help_text="The last incident id done.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.query or 'all'} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
+from incidents.services.bulk import bulk_action_run
 from incidents.services.outbox import PARSE_GRACE_SECONDS, outbox_dispatch
 
 
@@ -44,3 +45,9 @@ def dispatch_outbox() -> dict:
     """
     report = outbox_dispatch()
     return {"sent": report.sent, "reclaimed": report.reclaimed, "failed": report.failed}
+
+
+@shared_task(acks_late=True)
+def run_bulk_action(job_id: int) -> str:
+    """Publish, reject or assign what a bulk action's filter matches; a rerun goes on where it stopped."""
+    return bulk_action_run(job_id).state

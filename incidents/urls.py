@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from incidents.views import articles, history, incidents, lookups, maps, review
+from incidents.views import articles, bulk, history, incidents, lookups, maps, review
 
 app_name = "incidents"
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
     path("articles/outbox/send/", articles.outbox_send, name="outbox_send"),
     path("incidents/", incidents.incident_list, name="incident_list"),
-    path("incidents/bulk/", incidents.incident_bulk, name="incident_bulk"),
+    path("incidents/bulk/", bulk.incident_bulk, name="incident_bulk"),
+    path("incidents/bulk/<int:pk>/", bulk.incident_bulk_status, name="incident_bulk_status"),
     path("incidents/map/", maps.incident_map, name="incident_map"),
     path("incidents/map/points/", maps.incident_map_points, name="incident_map_points"),
     path("incidents/<int:pk>/", review.review, name="incident_review"),

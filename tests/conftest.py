@@ -39,6 +39,23 @@ def _plain_static_names(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _client_login_with_request(monkeypatch):
+    """django-axes' backend refuses to authenticate without a request (it throttles by address);
+    Django's test `client.login()` passes none, so it gets a bare one here. `force_login` needs
+    nothing: it skips authentication."""
+    from django.http import HttpRequest
+    from django.test.client import ClientMixin
+
+    plain_login = ClientMixin.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return plain_login(self, **credentials)
+
+    monkeypatch.setattr(ClientMixin, "login", login)
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -89,6 +106,29 @@ def analyst_client(client, analyst):
     """Django's test client, logged in as the analyst."""
     client.force_login(analyst)
     return client
+
+
+@pytest.fixture
+def make_incidents(db):
+    """make_incidents(n, country="NG", **fields): n draft incidents in one bulk insert, their ids back."""
+    from incidents.models import Country, Incident
+
+    def make(n: int, country: str = "NG", **fields) -> list[int]:
+        Country.objects.get_or_create(code=country, defaults={"name": country})
+        start = fields.pop("start_date", dt.date(2024, 3, 1))
+        made = Incident.objects.bulk_create(
+            Incident(
+                start_date=start,
+                country_id=country,
+                event_type="Battles",
+                sub_event_type="Armed clash",
+                **fields,
+            )
+            for _ in range(n)
+        )
+        return [incident.pk for incident in made]
+
+    return make
 
 
 @pytest.fixture

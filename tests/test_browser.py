@@ -49,7 +49,7 @@ def test_analyst_uploads_reviews_finds_and_traces_the_seed_incident(
     page.click("#upload-form button[type=submit]")
     page.wait_for_url("**/articles/*/")
     page.wait_for_function(
-        "document.querySelector('#article-status').textContent.trim() === 'Parsed'", timeout=90_000
+        "() => document.querySelector('#article-status').textContent.trim() === 'Parsed'", timeout=90_000
     )
     page.wait_for_selector(".incident")
     cards = page.locator(".incident")
@@ -88,8 +88,8 @@ def test_analyst_uploads_reviews_finds_and_traces_the_seed_incident(
     # and on the map, its popup leading back to it
     page.click("#map-link")
     page.wait_for_url(re.compile(r"/incidents/map/\?"))
-    page.wait_for_function("document.getElementById('incident-map').dataset.points === '1'")
-    page.wait_for_function("document.getElementById('incident-map').dataset.outlines === 'ready'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '1'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.outlines === 'ready'")
     page.locator(".leaflet-overlay-pane svg path.incident-marker").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()

@@ -78,7 +78,7 @@ def test_dashboard_upload_status_and_alias(live_server, celery_worker_process, d
     rows = page.locator("tr.article-row")
     assert rows.count() == 2
     page.wait_for_function(
-        "[...document.querySelectorAll('tr.article-row')].every(r => r.dataset.status === 'parsed')",
+        "() => [...document.querySelectorAll('tr.article-row')].every(r => r.dataset.status === 'parsed')",
         timeout=90_000,
     )
     for n in range(2):

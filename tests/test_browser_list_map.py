@@ -90,7 +90,7 @@ def test_filter_sort_and_bulk_publish_on_the_list(live_server, no_tiles, inciden
     page.fill("#id_country", "NG")
     page.press("#id_country", "Enter")
     page.wait_for_url(re.compile(r"/incidents/\?country=NG$"))
-    page.wait_for_function("document.querySelectorAll('#incident-results tbody tr').length === 3")
+    page.wait_for_function("() => document.querySelectorAll('#incident-results tbody tr').length === 3")
     assert sorted(_places(page)) == ["Kano", "Lagos", "Maiduguri"]
     assert "3 incidents" in page.inner_text("#result-count")
     assert page.evaluate("window.notReloaded") is True
@@ -99,7 +99,7 @@ def test_filter_sort_and_bulk_publish_on_the_list(live_server, no_tiles, inciden
     page.click("a.sort[data-sort=fatalities]")
     page.wait_for_url(re.compile(r"ordering=-fatalities"))
     page.wait_for_function(
-        "document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Lagos'"
+        "() => document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Lagos'"
     )
     assert _places(page) == ["Lagos", "Maiduguri", "Kano"]
     assert page.evaluate("window.notReloaded") is True
@@ -131,8 +131,8 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     page.goto(f"{live_server.url}/incidents/?country=NG")
     page.click("#map-link")
     page.wait_for_url(re.compile(r"/incidents/map/\?country=NG$"))
-    page.wait_for_function("document.getElementById('incident-map').dataset.points === '3'")
-    page.wait_for_function("document.getElementById('incident-map').dataset.outlines === 'ready'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '3'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.outlines === 'ready'")
     assert page.locator(".leaflet-tile").count() == 0  # no tile layer at all
     assert page.locator(".leaflet-outlines-pane svg path").count() > 100  # the countries
     markers = page.locator(".leaflet-overlay-pane svg path.incident-marker")
@@ -160,7 +160,7 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
 
     # everything: the six Baghdad incidents cluster
     page.goto(f"{live_server.url}/incidents/map/")
-    page.wait_for_function("document.getElementById('incident-map').dataset.points === '9'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '9'")
     cluster = page.locator(".marker-cluster")
     cluster.first.wait_for()
     assert "6" in cluster.all_inner_texts()
@@ -170,7 +170,7 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     # over the cap: the newest only, and the page says so
     monkeypatch.setattr("incidents.views.maps.MAX_POINTS", 4)
     page.reload()
-    page.wait_for_function("document.getElementById('incident-map').dataset.points === '4'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '4'")
     assert "Showing the newest 4 matching incidents only" in page.inner_text("#map-status")
 
 
@@ -196,7 +196,7 @@ def test_background_incidents_are_badged_and_filtered_in_the_browser(
     # the filter form's control leaves them out, through htmx like every filter
     page.select_option("#id_background", "exclude")
     page.wait_for_url(re.compile(r"background=exclude"))
-    page.wait_for_function("document.querySelectorAll('#incident-results tbody tr').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#incident-results tbody tr').length === 2")
     assert sorted(_places(page)) == ["Lagos", "Maiduguri"]
 
     # the review page's header
@@ -205,7 +205,7 @@ def test_background_incidents_are_badged_and_filtered_in_the_browser(
 
     # the map's popup, the same badge copied from the page's template
     page.goto(f"{live_server.url}/incidents/map/?country=NG&background=only")
-    page.wait_for_function("document.getElementById('incident-map').dataset.points === '1'")
+    page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '1'")
     page.locator(".leaflet-overlay-pane svg path.incident-marker").first.click()
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -243,7 +243,7 @@ def test_the_dashboard_opens_the_drafts_least_sure_first_and_the_column_flips(
     page.click("a.sort[data-sort=confidence]")
     page.wait_for_url(re.compile(r"ordering=-confidence"))
     page.wait_for_function(
-        "document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Maiduguri'"
+        "() => document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Maiduguri'"
     )
     assert _places(page) == ["Maiduguri", "Kano", "Lagos"]
     assert "3 incidents" in page.inner_text("#result-count")

@@ -39,11 +39,13 @@ def incident_set_status(incidents: Iterable[Incident], status: str, *, user=None
         return len(changed)
 
 
-def incident_assign(incidents: Iterable[Incident], user: AbstractBaseUser | None) -> int:
+def incident_assign(
+    incidents: Iterable[Incident], user: AbstractBaseUser | None, *, by: AbstractBaseUser | None = None
+) -> int:
     """Give incidents to `user` to review (None: to nobody); returns how many changed hands.
 
-    Only analysts review, so anyone else is refused. Incidents already with `user` are left
-    alone, so the history shows real hand-overs only.
+    The history names `by`, else the request's user. Only analysts review, so anyone else is
+    refused. Incidents already with `user` are left alone, so the history shows real hand-overs only.
     """
     if user is not None and not (user.is_active and is_analyst(user)):
         raise ValueError(f"{user} is not an active analyst")
@@ -55,5 +57,7 @@ def incident_assign(incidents: Iterable[Incident], user: AbstractBaseUser | None
         now = timezone.now()
         for incident in changed:
             incident.assigned_to, incident.updated_at = user, now
-        bulk_update_with_history(changed, Incident, ["assigned_to", "updated_at"], batch_size=500)
+        bulk_update_with_history(
+            changed, Incident, ["assigned_to", "updated_at"], batch_size=500, default_user=by
+        )
         return len(changed)

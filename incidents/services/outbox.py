@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from incidents.models import Article
+from incidents.models import Article, BulkAction
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class DispatchReport:
     reclaimed: int = 0
     failed: int = 0
     broker_down: bool = False
+    bulk_sent: int = 0
 
 
 def claim_owner() -> str:
@@ -114,6 +115,8 @@ def outbox_dispatch(limit: int = DISPATCH_BATCH) -> DispatchReport:
     due = list(due_articles().order_by("dispatch_due_at", "pk").values_list("pk", flat=True)[:limit])
     report.sent = parse_send(due)
     report.broker_down = report.sent < len(due)
+    if not report.broker_down:
+        report.bulk_sent = bulk_resend()
     if report.sent or report.reclaimed or report.failed:
         logger.info(
             "outbox: %s sent, %s dead claims taken back, %s failed after lost parses",
@@ -122,6 +125,30 @@ def outbox_dispatch(limit: int = DISPATCH_BATCH) -> DispatchReport:
             report.failed,
         )
     return report
+
+
+def bulk_jobs_due(now: datetime | None = None):
+    """Bulk actions no worker has: queued and not started for a while (the send was lost), or
+    running with no progress for longer than a chunk could take (the worker died)."""
+    now = now or timezone.now()
+    queued = Q(
+        state=BulkAction.State.QUEUED, updated_at__lt=now - timedelta(seconds=settings.OUTBOX_RESEND_AFTER)
+    )
+    stalled = Q(state=BulkAction.State.RUNNING, updated_at__lt=now - claim_timeout())
+    return BulkAction.objects.filter(queued | stalled)
+
+
+def bulk_resend() -> int:
+    """Send the due bulk actions again, pushing each one's clock so the next run waits again."""
+    from incidents.services.bulk import bulk_send
+
+    sent = 0
+    for job_id in bulk_jobs_due().values_list("pk", flat=True)[:DISPATCH_BATCH]:
+        if not bulk_send(job_id):
+            break
+        BulkAction.objects.filter(pk=job_id).update(updated_at=timezone.now())
+        sent += 1
+    return sent
 
 
 def dead_claims(now: datetime | None = None, articles=None):

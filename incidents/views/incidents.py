@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
 from incidents.api.permissions import ANALYSTS_GROUP, is_analyst
-from incidents.models import CONFIDENCE_SORT_SQL, Country, Incident, IncidentActor, confidence_sort
-from incidents.services import incident_assign, incident_set_status
+from incidents.models import (
+    CONFIDENCE_SORT_SQL,
+    Country,
+    Incident,
+    IncidentActor,
+    confidence_sort,
+)
 from incidents.views.filtering import (
     filter_query,
     has_empty_params,
@@ -205,6 +206,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "sort": _sort_links(params, ordering),
         "ordering_param": "" if ordering == DEFAULT_ORDERING else ordering,
         "assignees": analyst_users() if analyst else [],
+        "filter_query": filter_query(params) if valid else None,
         **_links(params, page),
     }
     status = 200 if valid or request.htmx else 400
@@ -216,65 +218,3 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         response = render(request, "incidents/incident_list.html", context, status=status)
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-class IncidentBulkForm(forms.Form):
-    """The list's bulk action: publish, reject, or assign the selected incidents."""
-
-    ids = forms.ModelMultipleChoiceField(
-        queryset=Incident.objects.all(),
-        error_messages={"required": "Select at least one incident."},
-    )
-    action = forms.ChoiceField(choices=[("publish", "Publish"), ("reject", "Reject"), ("assign", "Assign")])
-    assignee = forms.CharField(required=False)  # a user's id, or "nobody" to unassign
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("action") != "assign":
-            return cleaned
-        value = cleaned.get("assignee") or ""
-        if value == "nobody":
-            cleaned["assignee"] = None
-        elif value.isdigit() and (user := analyst_users().filter(pk=int(value)).first()):
-            cleaned["assignee"] = user
-        else:
-            raise forms.ValidationError("Choose the analyst to assign the incidents to.")
-        return cleaned
-
-
-def _plural(count: int) -> str:
-    return f"{count} incident{'' if count == 1 else 's'}"
-
-
-@login_required
-@require_POST
-def incident_bulk(request: HttpRequest) -> HttpResponse:
-    """Publish, reject or assign the incidents selected on the list; analysts only."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts change incidents.")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("incidents:incident_list")
-    form = IncidentBulkForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    chosen, action = form.cleaned_data["ids"], form.cleaned_data["action"]
-    if action == "assign":
-        user = form.cleaned_data["assignee"]
-        count = incident_assign(chosen, user)
-        if user:
-            name = user.get_username()
-            done, already = f"Assigned {_plural(count)} to {name}.", f"with {name}"
-        else:
-            done, already = f"Unassigned {_plural(count)}.", "unassigned"
-    else:
-        status = Incident.Status.PUBLISHED if action == "publish" else Incident.Status.REJECTED
-        count = incident_set_status(chosen.exclude(status=status), status)
-        done = f"{status.label} {_plural(count)}."
-        already = status.label.lower()
-    unchanged = len(chosen) - count
-    messages.success(request, done + (f" {_plural(unchanged)} already {already}." if unchanged else ""))
-    return redirect(back)

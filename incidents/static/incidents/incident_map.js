@@ -9,6 +9,11 @@
   var status = document.getElementById("map-status");
   var listInView = document.getElementById("list-in-view");
 
+  // the legend's colours, set here rather than in style="" attributes (the CSP refuses those)
+  document.querySelectorAll(".map-legend .swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.background = swatch.dataset.colour;
+  });
+
   // maxZoom on the map itself: clustering needs one even when no tile layer brings it
   var map = L.map(container, { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 15], 2);
   // Outlines sit above any tiles and below the markers.

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0009_location_unique_by_kind'),
+        ('incidents', '0010_bulk_action'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

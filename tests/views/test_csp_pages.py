@@ -1,0 +1,118 @@
+"""The Content-Security-Policy holds on every desk page in a real browser: no page breaks it (no
+inline script or style the policy refuses) and no page's scripts fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import _tile_origin
+from tests.test_browser import _log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Every violation, with what was refused: the page's own listener calls back into the test.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.reportViolation(`${location.pathname}: ${e.violatedDirective} refused ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.fixture
+def desk_world(analyst) -> dict[str, int]:
+    """An article with one incident, an actor and a place: something on every page (set up before
+    the browser starts)."""
+    from incidents.models import Actor, Country, Incident, Location
+    from incidents.services import article_ingest
+
+    iraq, _ = Country.objects.get_or_create(code="IQ", defaults={"name": "Iraq"})
+    article = article_ingest(
+        published=dt.date(2024, 5, 2),
+        text="Gunmen killed two people in Baqubah, Iraq, on Wednesday.",
+        enqueue=False,
+    ).article
+    incident = Incident.objects.create(
+        article=article,
+        start_date=dt.date(2024, 5, 1),
+        country=iraq,
+        location_name="Baqubah",
+        latitude=33.75,
+        longitude=44.64,
+        event_type="Violence against civilians",
+        sub_event_type="Attack",
+        fatalities_best=2,
+    )
+    actor = Actor.objects.create(name="CSP Test Brigade", actor_type="rebel_group", country=iraq)
+    location = Location.objects.create(name="Baqubah", country=iraq, latitude=33.75, longitude=44.64)
+    return {"incident": incident.pk, "article": article.pk, "actor": actor.pk, "location": location.pk}
+
+
+def _pages(world: dict[str, int]) -> list[str]:
+    return [
+        "/",
+        "/incidents/",
+        f"/incidents/{world['incident']}/",
+        f"/incidents/{world['incident']}/history/",
+        "/incidents/map/",
+        "/articles/new/",
+        f"/articles/uploaded/?ids={world['article']}",
+        "/articles/",
+        f"/articles/{world['article']}/",
+        "/actors/",
+        f"/actors/{world['actor']}/",
+        "/locations/",
+        f"/locations/{world['location']}/",
+        "/api/v1/docs/",
+    ]
+
+
+def _console_error(message, url: str, problems: list[str]) -> None:
+    """Console errors are problems, but for the browser's own ask for a /favicon.ico we have not."""
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        problems.append(f"{url}: {message.text}")
+
+
+def test_every_desk_page_keeps_to_the_policy(live_server, desk_world, browser_page, settings):
+    settings.MAP_TILE_URL = ""  # no internet here: a failed tile would be a console error
+    page = browser_page
+    problems: list[str] = []
+    page.expose_function("reportViolation", lambda text: problems.append(text))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: script error {error}"))
+    page.on("console", lambda m: _console_error(m, page.url, problems))
+
+    _log_in(page, live_server.url)
+    for path in _pages(desk_world):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+    # pages that draw with script did draw
+    page.goto(f"{live_server.url}/incidents/map/")
+    page.wait_for_selector(".leaflet-interactive")
+    assert page.locator(".map-legend .swatch").first.evaluate("e => e.style.backgroundColor") != ""
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .opblock")
+    page.wait_for_load_state("networkidle")
+    assert problems == []
+
+
+@pytest.mark.django_db
+def test_the_policy_is_strict_and_allows_the_tile_server(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'"] and directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'none'"]
+    assert _tile_origin(django_settings.MAP_TILE_URL) in directives["img-src"]
+
+
+def test_the_tile_origin_comes_from_the_url_template():
+    assert _tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://tile.openstreetmap.org"
+    assert _tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    with pytest.raises(ImproperlyConfigured):
+        _tile_origin("javascript:alert(1)")
