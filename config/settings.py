@@ -324,6 +324,33 @@ PARSE_TIME_LIMIT = env_int("PARSE_TIME_LIMIT", 60)
 if PARSE_TIME_LIMIT < 1:
     raise ImproperlyConfigured(f"PARSE_TIME_LIMIT={PARSE_TIME_LIMIT} must be at least 1 (seconds).")
 
+# --- PDF and Word uploads are read by the worker, in a child process, within these budgets
+# (incidents.services.documents, incidents.docread); a file over one fails its article with the reason.
+DOCUMENT_MAX_EXPANDED_BYTES = env_int("DOCUMENT_MAX_EXPANDED_BYTES", 50 * 1024 * 1024)  # a .docx, inflated
+DOCUMENT_MAX_XML_BYTES = env_int("DOCUMENT_MAX_XML_BYTES", 20 * 1024 * 1024)  # one XML part of a .docx
+DOCUMENT_MAX_ZIP_MEMBERS = env_int("DOCUMENT_MAX_ZIP_MEMBERS", 1000)
+DOCUMENT_MAX_PDF_PAGES = env_int("DOCUMENT_MAX_PDF_PAGES", 500)
+DOCUMENT_MAX_PDF_CONTENT_BYTES = env_int("DOCUMENT_MAX_PDF_CONTENT_BYTES", 8 * 1024 * 1024)
+DOCUMENT_MEMORY_LIMIT = env_int("DOCUMENT_MEMORY_LIMIT", 512 * 1024 * 1024)  # the reading process
+# Below PARSE_TIME_LIMIT, so that a slow file fails with its own reason and the parse has time left.
+DOCUMENT_TIME_LIMIT = env_int("DOCUMENT_TIME_LIMIT", max(1, min(20, PARSE_TIME_LIMIT // 2)))
+for _name in (
+    "DOCUMENT_MAX_EXPANDED_BYTES",
+    "DOCUMENT_MAX_XML_BYTES",
+    "DOCUMENT_MAX_ZIP_MEMBERS",
+    "DOCUMENT_MAX_PDF_PAGES",
+    "DOCUMENT_MAX_PDF_CONTENT_BYTES",
+    "DOCUMENT_TIME_LIMIT",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
+if DOCUMENT_TIME_LIMIT > PARSE_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"DOCUMENT_TIME_LIMIT={DOCUMENT_TIME_LIMIT} must not exceed PARSE_TIME_LIMIT={PARSE_TIME_LIMIT}."
+    )
+if DOCUMENT_MEMORY_LIMIT < 128 * 1024 * 1024:
+    raise ImproperlyConfigured(f"DOCUMENT_MEMORY_LIMIT={DOCUMENT_MEMORY_LIMIT} must be at least 128 MB.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

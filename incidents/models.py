@@ -123,15 +123,21 @@ class Article(models.Model):
         FAILED = "failed", "Failed"
 
     title = models.CharField(max_length=500, blank=True)
-    text = models.TextField()
+    # Empty until the worker has read an uploaded PDF or Word file (incidents.services.documents).
+    text = models.TextField(blank=True)
     original_file = models.FileField(upload_to="articles/%Y/%m/", blank=True)
+    file_name = models.CharField("uploaded file's name", max_length=255, blank=True)
+    file_hash = models.CharField(  # noqa: DJ001 - NULL for "no file": unique among files only
+        "SHA-256 of the uploaded PDF or Word file", max_length=64, unique=True, null=True, editable=False
+    )
     url = models.URLField(max_length=1000, blank=True)
     publisher = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     published = models.DateField("publication date")
-    content_hash = models.CharField(
-        "SHA-256 of the normalised text", max_length=64, unique=True, editable=False
+    # NULL while a file's text is unknown (before the worker reads it, or when it could not).
+    content_hash = models.CharField(  # noqa: DJ001 - NULL for "not known yet": unique among texts
+        "SHA-256 of the normalised text", max_length=64, unique=True, null=True, editable=False
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     error = models.TextField(blank=True)
@@ -158,7 +164,12 @@ class Article(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"Article {self.pk}"
+        return self.title or self.file_name or f"Article {self.pk}"
+
+    @property
+    def extracting_text(self) -> bool:
+        """Waiting for the worker to read the text out of its uploaded PDF or Word file."""
+        return self.content_hash is None and self.status in (self.Status.QUEUED, self.Status.PROCESSING)
 
 
 # Confidence as the lists sort it: an incident without one (entered by hand, not drafted) counts as

@@ -307,7 +307,7 @@ def test_upload_of_several_files_stores_the_good_ones_and_names_the_bad_one(
     files = _files(
         ("lagos.txt", TXT),
         ("kirkuk.pdf", pdf_bytes(PDF_SAMPLE_TEXT)),
-        ("broken.pdf", b"%PDF-1.7 this is not a PDF body"),
+        ("broken.pdf", b"This is not a PDF at all"),  # refused by its first bytes, in the request
         ("basra.docx", docx_bytes(DOCX_SAMPLE_TEXT)),
     )
     with django_capture_on_commit_callbacks() as callbacks:
@@ -326,7 +326,7 @@ def test_upload_of_several_files_stores_the_good_ones_and_names_the_bad_one(
     assert response["Location"] == "/articles/uploaded/?ids=" + ",".join(str(a.pk) for a in articles)
 
     page = analyst_client.get(response["Location"]).content.decode()
-    assert "Not stored: “broken.pdf” is damaged or not a readable PDF." in page
+    assert "Not stored: “broken.pdf” is not a PDF file (it has no PDF header)." in page
     for article in articles:
         assert f'id="article-row-{article.pk}"' in page
     assert page.count('hx-trigger="every 2s"') == 3
@@ -352,13 +352,13 @@ def test_when_every_file_is_bad_the_form_says_why_for_each(analyst_client, media
     response = analyst_client.post(
         "/articles/new/",
         {
-            "files": _files(("a.pdf", b"%PDF-1.4 x"), ("b.odt", b"PK"), ("c.txt", b"")),
+            "files": _files(("a.pdf", b"%PDX-1.4 x"), ("b.odt", b"PK"), ("c.txt", b"")),
             "published": "2024-05-07",
         },
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "“a.pdf” is damaged" in page
+    assert "“a.pdf” is not a PDF file" in page
     assert "“b.odt” is not a .txt, .html, .pdf or .docx file" in page
     assert "“c.txt”: The article is empty" in page
     assert not Article.objects.exists()

@@ -114,3 +114,18 @@ def test_an_article_over_the_time_limit_fails_and_the_same_worker_parses_the_nex
     )
     assert finished == [("ForkPoolWorker-1", "failed"), ("ForkPoolWorker-1", "parsed")], log
     assert "Retry" not in log, log
+
+
+def test_a_hostile_docx_is_failed_by_a_real_worker_with_its_reason(celery_worker_process):
+    """The reader child runs under the real prefork worker; the reason reaches the article."""
+    from incidents.services import article_ingest
+    from tests.fixtures import hostile
+
+    data = hostile.docx_understated()
+    bomb = article_ingest(published=dt.date(2024, 5, 1), file_name="bomb.docx", file_data=data).article
+    assert bomb.extracting_text
+    _wait_done([bomb])
+    bomb.refresh_from_db()
+    assert bomb.status == "failed"
+    assert bomb.error.startswith("“bomb.docx” holds more than 20 MB of XML (word/document.xml)"), bomb.error
+    assert bomb.original_file.read() == data

@@ -44,7 +44,7 @@ def test_same_text_twice_is_one_article_queued_once(django_capture_on_commit_cal
         ({"file_name": "a.txt", "file_data": b""}, "empty"),
         ({"file_name": "photo.txt", "file_data": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50}, "binary"),
         ({"file_name": "report.odt", "file_data": b"PK\x03\x04 text"}, ".txt, .html, .pdf or .docx"),
-        ({"file_name": "report.pdf", "file_data": b"%PDF-1.7 text"}, "damaged or not a readable PDF"),
+        ({"file_name": "report.pdf", "file_data": b"%PDX-1.7 text"}, "not a PDF file"),
         ({"file_name": "big.txt", "file_data": b"a" * (20 * 1024 * 1024)}, "limit"),
         ({"text": "b" * (20 * 1024 * 1024)}, "limit"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import signal
@@ -21,10 +22,18 @@ from django.utils import timezone
 from incidents import extraction
 from incidents.models import Article, Source
 from incidents.services import outbox
+from incidents.services.documents import DocumentRejected, article_text_ensure, document_check
 from incidents.services.drafts import drafts_save
 from incidents.services.knowledge import knowledge_load
 from incidents.services.reference import named_get_or_create
-from incidents.services.uploads import ArticleRejected, clean_text, content_hash, decode_upload
+from incidents.services.uploads import (
+    ArticleRejected,
+    check_upload,
+    clean_text,
+    content_hash,
+    decode_upload,
+    is_document,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +64,18 @@ def article_ingest(
 
     Exactly one of `text` and `file_data` is given. Everything is checked before anything
     is written, so a refused upload leaves no trace. `enqueue=False` leaves the parse to
-    the caller (the `ingest --sync` command).
+    the caller (the `ingest --sync` command). A PDF or Word file is only checked (size, first
+    bytes) and stored once by the hash of its bytes: the worker reads its text.
     """
     max_bytes = settings.ARTICLE_MAX_BYTES
     if (text is None) == (file_data is None):
         raise ArticleRejected("Give the article either as text or as a file, not both and not neither.")
-    if file_data is not None:
+    document = file_data is not None and is_document(file_name)
+    if document:
+        check_upload(file_name, file_data, max_bytes)
+        document_check(file_name, file_data)
+        raw = ""
+    elif file_data is not None:
         file_title, raw = decode_upload(file_name, file_data, max_bytes)
         title = title or file_title
     else:
@@ -72,19 +87,24 @@ def article_ingest(
         if "\x00" in raw:
             raise ArticleRejected("The text contains NUL characters; paste plain text.")
     body = clean_text(raw)
-    if not body:
+    if not body and not document:
         raise ArticleRejected("The article is empty: there is no text to parse.")
     if not isinstance(published, date):
         raise ArticleRejected("The publication date is required.")
-    digest = content_hash(body)
+    lookup = (
+        {"file_hash": hashlib.sha256(file_data).hexdigest()}
+        if document
+        else {"content_hash": content_hash(body)}
+    )
 
     with transaction.atomic():
         source = _publisher(publisher)
         article, created = Article.objects.get_or_create(
-            content_hash=digest,
+            **lookup,
             defaults={
                 "title": (title or _first_line(body))[:500],
                 "text": body,
+                "file_name": (file_name or "")[:255],
                 "url": url,
                 "publisher": source,
                 "published": published,
@@ -196,6 +216,7 @@ def _parse_claimed(article_id: int, time_limit: int | None) -> str:
     try:
         with _deadline(time_limit):
             article = Article.objects.select_related("publisher").get(pk=article_id)
+            article_text_ensure(article)  # a PDF or Word file's text, read within budgets
             drafts = extract_drafts(article)
             with transaction.atomic():
                 drafts_save(article, drafts)
@@ -211,6 +232,10 @@ def _parse_claimed(article_id: int, time_limit: int | None) -> str:
         limit = time_limit or settings.PARSE_TIME_LIMIT
         logger.warning("parsing article %s took longer than %s s; marked failed", article_id, limit)
         _fail(article_id, f"took longer than {limit} s", retry_on_broken_connection=True)
+        return "failed"
+    except DocumentRejected as exc:  # a hostile or unreadable file: not retried, the file is kept
+        logger.info("article %s: %s", article_id, exc)
+        _fail(article_id, str(exc)[:2000])
         return "failed"
     except (OperationalError, InterfaceError):
         raise

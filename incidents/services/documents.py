@@ -1,145 +1,123 @@
-"""Text out of PDF (pypdf) and Word .docx (python-docx) uploads.
+"""PDF and Word uploads: checked cheaply in the web request, read by the worker within budgets.
 
-Files come from users, so every failure of the readers (damaged, encrypted, empty, hostile)
-becomes an ArticleRejected naming the file: the upload page and the API report it and store
-nothing.
+The request only checks the name, the size and the first bytes (`document_check`) and stores the
+file. The worker's parse starts with `article_text_ensure`, which reads the text in a child
+process (`python -m incidents.docread`) with a memory cap and a time limit, so that no file can
+hold or bloat a worker: a file over any budget fails its article with the reason, and the file
+is kept.
 """
 
 from __future__ import annotations
 
-import io
+import json
 import logging
-import re
-import zipfile
+import subprocess
+import sys
 
-from incidents.services.uploads import ArticleRejected
+from django.conf import settings
+from django.db import IntegrityError
+
+from incidents.docread import MB, DocumentRejected, Limits
+from incidents.docread.word import OLE_MAGIC
+from incidents.models import Article
+from incidents.services.uploads import ArticleRejected, clean_text, content_hash
 
 logger = logging.getLogger(__name__)
 
-MAX_PDF_PAGES = 500
-# A .docx is a zip: refuse one that would unpack to far more than any article (a zip bomb).
-MAX_DOCX_EXPANSION = 20
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files and old .doc are OLE, not zip
+__all__ = ["DocumentRejected", "article_text_ensure", "document_check", "document_read"]
 
 
-def read_document(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
-    """Return (title, text) of a .pdf or .docx upload, or raise ArticleRejected saying why."""
+def document_check(name: str, data: bytes) -> None:
+    """Refuse, in the request, a .pdf or .docx that is plainly not one: by its first bytes only."""
+    head = data[:1024]
     if name.lower().endswith(".pdf"):
-        title, text = _read_pdf(name, data)
-    else:
-        title, text = _read_docx(name, data, max_bytes)
-    if not text.strip():
-        raise ArticleRejected(
-            f"“{name}” contains no text to read (a scanned image?); upload a file with a text layer "
-            "or paste the text."
-        )
-    if len(text.encode("utf-8")) > max_bytes:
-        raise ArticleRejected(
-            f"The text of “{name}” is over the {max_bytes / 1_048_576:.0f} MB limit.", too_large=True
-        )
-    return title, text
-
-
-def _read_pdf(name: str, data: bytes) -> tuple[str, str]:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError
-
-    if b"%PDF-" not in data[:1024]:
-        raise ArticleRejected(f"“{name}” is not a PDF file (it has no PDF header).")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not _decrypts_without_password(reader):
-            raise ArticleRejected(f"“{name}” is password-protected; remove the password and upload it again.")
-        pages = reader.pages
-        if len(pages) > MAX_PDF_PAGES:
-            raise ArticleRejected(f"“{name}” has {len(pages)} pages; an article has at most {MAX_PDF_PAGES}.")
-        text = "\n".join(page.extract_text() or "" for page in pages)
-        title = _metadata_title(reader)
-    except ArticleRejected:
-        raise
-    except (FileNotDecryptedError, DependencyError):
-        raise ArticleRejected(f"“{name}” is encrypted; remove the password and upload it again.") from None
-    except Exception as exc:  # noqa: BLE001 - whatever pypdf trips over in a damaged file is the answer
-        logger.info("unreadable PDF %r: %s", name, exc)
-        raise ArticleRejected(f"“{name}” is damaged or not a readable PDF.") from None
-    return title, reflow(text)
-
-
-def _decrypts_without_password(reader) -> bool:
-    """Some PDFs are encrypted only against editing: they open with the empty password."""
-    try:
-        return bool(reader.decrypt(""))
-    except Exception:  # noqa: BLE001 - an unsupported cipher means we cannot open it
-        return False
-
-
-def _metadata_title(reader) -> str:
-    try:
-        title = (reader.metadata or {}).get("/Title") or ""
-    except Exception:  # noqa: BLE001 - a broken info dictionary only costs the title
-        return ""
-    return " ".join(str(title).split())[:500]
-
-
-def reflow(text: str) -> str:
-    """Join the lines a PDF wrapped at its margin back into paragraphs.
-
-    A line nearly as wide as the page's text was wrapped; a short line ends a paragraph (or
-    is a headline). Without this, the extractor would take every
-    wrapped line for a new sentence or a headline.
-    """
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    widths = sorted(len(line) for line in lines if line)
-    if not widths:
-        return ""
-    full = 0.7 * widths[int(0.9 * (len(widths) - 1))]
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if not line:
-            if current:
-                paragraphs.append(" ".join(current))
-                current = []
-            continue
-        current.append(line)
-        if len(line) < full:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return "\n\n".join(re.sub(r"(\w)- (\w)", r"\1-\2", p) for p in paragraphs)
-
-
-def _read_docx(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
-    import docx
-
-    if data.startswith(_OLE_MAGIC):
+        if b"%PDF-" not in head:
+            raise ArticleRejected(f"“{name}” is not a PDF file (it has no PDF header).")
+    elif head.startswith(OLE_MAGIC):
         raise ArticleRejected(
             f"“{name}” is password-protected (or an old .doc renamed); save it as an unprotected .docx."
         )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ArticleRejected(f"“{name}” is damaged or not a Word .docx file.") from None
-    if unpacked > MAX_DOCX_EXPANSION * max_bytes:
-        raise ArticleRejected(f"“{name}” unpacks to {unpacked / 1_048_576:.0f} MB; it is not an article.")
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks = [_block_text(block) for block in document.iter_inner_content()]
-        title = " ".join((document.core_properties.title or "").split())[:500]
-    except Exception as exc:  # noqa: BLE001 - a zip that is not a Word document, or a broken one
-        logger.info("unreadable DOCX %r: %s", name, exc)
-        raise ArticleRejected(f"“{name}” is damaged or not a Word .docx file.") from None
-    return title, "\n\n".join(block for block in blocks if block.strip())
+    elif not head.startswith(b"PK\x03\x04"):
+        raise ArticleRejected(f"“{name}” is damaged or not a Word .docx file (it is not a zip).")
 
 
-def _block_text(block) -> str:
-    """A paragraph's text, or a table's rows one per line with cells separated by tabs."""
-    if hasattr(block, "rows"):
-        rows = []
-        for row in block.rows:
-            cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))  # merged cells repeat
-            rows.append("\t".join(c for c in cells if c))
-        return "\n".join(r for r in rows if r)
-    return block.text
+def document_limits() -> Limits:
+    """The reading budgets, from settings."""
+    return Limits(
+        text_bytes=settings.ARTICLE_MAX_BYTES,
+        expanded_bytes=settings.DOCUMENT_MAX_EXPANDED_BYTES,
+        xml_bytes=settings.DOCUMENT_MAX_XML_BYTES,
+        zip_members=settings.DOCUMENT_MAX_ZIP_MEMBERS,
+        pdf_pages=settings.DOCUMENT_MAX_PDF_PAGES,
+        pdf_content_bytes=settings.DOCUMENT_MAX_PDF_CONTENT_BYTES,
+        memory_bytes=settings.DOCUMENT_MEMORY_LIMIT,
+    )
+
+
+def document_read(name: str, data: bytes, limits: Limits | None = None) -> tuple[str, str]:
+    """(title, text) of a .pdf or .docx, read in a child process; raise DocumentRejected.
+
+    The child is killed at DOCUMENT_TIME_LIMIT seconds (below the parse's own time limit, so this
+    reason is the one recorded) and cannot grow past DOCUMENT_MEMORY_LIMIT bytes.
+    """
+    limits = limits or document_limits()
+    seconds = settings.DOCUMENT_TIME_LIMIT
+    command = [sys.executable, "-m", "incidents.docread", name, json.dumps(limits.as_dict())]
+    try:
+        done = subprocess.run(
+            command, input=data, capture_output=True, timeout=seconds, cwd=settings.BASE_DIR, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise DocumentRejected(f"Reading the text of “{name}” took longer than {seconds} s.") from None
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        logger.warning(
+            "the document reader for %r ended with %s: %s", name, done.returncode, done.stderr[-2000:]
+        )
+        raise DocumentRejected(
+            f"“{name}” could not be read: the reader stopped (over its {limits.memory_bytes / MB:.0f} MB "
+            "memory limit, or crashed on a damaged file)."
+        ) from None
+    if "error" in answer:
+        raise DocumentRejected(answer["error"])
+    return answer["title"], answer["text"]
+
+
+def article_text_ensure(article: Article) -> None:
+    """Give `article` its text, read from its uploaded file if it has none yet.
+
+    Called first in the worker's parse. The text is stored with its hash; a text that another
+    article already has fails this one ("same text as article #N"): the file is kept, and the
+    other article keeps the drafts.
+    """
+    if article.content_hash:
+        return
+    name = article.file_name or article.original_file.name or f"article {article.pk}"
+    if not article.original_file:
+        raise DocumentRejected(f"“{name}”: the uploaded file is missing; upload it again.")
+    with article.original_file.open("rb") as handle:
+        data = handle.read(settings.ARTICLE_MAX_BYTES + 1)
+    title, raw = document_read(name, data)
+    body = clean_text(raw.replace("\x00", "").encode("utf-8", "replace").decode("utf-8"))
+    if not body:
+        raise DocumentRejected(f"“{name}” contains no text to read.")
+    digest = content_hash(body)
+    _refuse_same_text(name, digest, article.pk)
+    if not article.title:
+        from incidents.services.articles import _first_line
+
+        article.title = (title or _first_line(body))[:500]
+    article.text, article.content_hash = body, digest
+    try:
+        Article.objects.filter(pk=article.pk).update(title=article.title, text=body, content_hash=digest)
+    except IntegrityError:  # another article took the same text in the meantime
+        article.text, article.content_hash = "", None
+        _refuse_same_text(name, digest, article.pk)
+        raise
+
+
+def _refuse_same_text(name: str, digest: str, pk: int) -> None:
+    other = Article.objects.filter(content_hash=digest).exclude(pk=pk).values_list("pk", flat=True).first()
+    if other:
+        raise DocumentRejected(f"“{name}” has the same text as article #{other}; it is not parsed twice.")

@@ -1,6 +1,7 @@
 """Turning an uploaded file or pasted text into clean article text, or a clear refusal.
 
-Plain text and HTML are decoded here; PDF and Word files are read by `incidents.services.documents`.
+Plain text and HTML are decoded here, in the request; PDF and Word files are only checked here
+and read by the worker (`incidents.services.documents`).
 """
 
 from __future__ import annotations
@@ -106,29 +107,57 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and controls / len(sample) > 0.05
 
 
-def decode_upload(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
-    """Return (title, text) of an uploaded .txt, .html, .pdf or .docx file, or raise ArticleRejected."""
-    lower = (name or "").lower()
-    if not lower.endswith(ALLOWED_EXTENSIONS):
+def is_document(name: str) -> bool:
+    """A PDF or Word file: read by the worker, not in the request."""
+    return (name or "").lower().endswith(DOCUMENT_EXTENSIONS)
+
+
+def check_upload(name: str, data: bytes, max_bytes: int) -> None:
+    """Refuse a file of another type, or over the size limit."""
+    if not (name or "").lower().endswith(ALLOWED_EXTENSIONS):
         raise ArticleRejected(f"“{name}” is not a {ALLOWED_TYPES} file; upload one of those.")
     if len(data) > max_bytes:
         raise ArticleRejected(
             f"“{name}” is {len(data) / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.0f} MB.",
             too_large=True,
         )
-    if lower.endswith(DOCUMENT_EXTENSIONS):
-        from incidents.services.documents import read_document
 
-        return read_document(name, data, max_bytes)
+
+def decode_text(name: str, data: bytes) -> str:
+    """The text of a .txt or .html file, decoded in the request (it is cheap), or ArticleRejected.
+
+    Policy: UTF-8 (with or without a BOM) is read as UTF-8. A file with no valid UTF-8 multi-byte
+    character at all is an old Windows file and is read as Windows-1252. A file mixing valid UTF-8
+    with invalid bytes is damaged: guessing would garble it, so it is refused with the byte's
+    position. A NUL anywhere (not only in the first 8 KB) means binary: refused.
+    """
     if _looks_binary(data):
         raise ArticleRejected(f"“{name}” looks like a binary file, not text; upload plain text or HTML.")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ArticleRejected(
+            f"“{name}” contains a NUL byte at byte {nul}: it is a binary file, not text; "
+            "upload plain text or HTML."
+        )
     try:
-        decoded = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if any(ord(c) > 0x7F and c != "\ufffd" for c in data.decode("utf-8", "replace")):
+        raise ArticleRejected(
+            f"“{name}” is not valid UTF-8: byte {bad} (0x{data[bad]:02x}) breaks a character; "
+            "save it as UTF-8 and upload it again."
+        )
+    try:
+        return data.decode("cp1252")
     except UnicodeDecodeError:
-        try:
-            decoded = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ArticleRejected(f"“{name}” is not UTF-8 or Windows-1252 text.") from None
-    if lower.endswith((".html", ".htm")):
+        raise ArticleRejected(f"“{name}” is not UTF-8 or Windows-1252 text.") from None
+
+
+def decode_upload(name: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+    """Return (title, text) of an uploaded .txt or .html file, or raise ArticleRejected."""
+    check_upload(name, data, max_bytes)
+    decoded = decode_text(name, data)
+    if (name or "").lower().endswith((".html", ".htm")):
         return html_to_text(decoded)
     return "", decoded
