@@ -6,10 +6,8 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from incidents.api.permissions import ANALYSTS_GROUP, is_analyst
+from incidents.access import analyst_required, analyst_users, is_analyst
 from incidents.models import CONFIDENCE_SORT_SQL, Country, Incident, IncidentActor, confidence_sort
-from incidents.services import incident_assign, incident_set_status
+from incidents.services import VersionConflict, incident_assign, incident_set_status
 from incidents.views.filtering import (
     filter_query,
     has_empty_params,
@@ -122,6 +120,7 @@ def _count(queryset: QuerySet, searching: bool) -> tuple[int, bool]:
 
 
 ROW_FIELDS = (
+    "version",
     "start_date",
     "end_date",
     "event_type",
@@ -151,17 +150,6 @@ def _attach_actors(incidents: list[Incident]) -> None:
     for incident in incidents:
         incident.page_actors = by_incident.get(incident.pk, [])
         incident.review_url = incident_url(incident.pk)
-
-
-def analyst_users() -> QuerySet:
-    """Who incidents may be assigned to: active staff and members of the analysts group."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | Q(groups__name=ANALYSTS_GROUP))
-        .distinct()
-        .order_by("username")
-    )
 
 
 @login_required
@@ -246,12 +234,22 @@ def _plural(count: int) -> str:
     return f"{count} incident{'' if count == 1 else 's'}"
 
 
-@login_required
+def _seen_versions(request: HttpRequest, chosen) -> dict[int, int]:
+    """The version of each chosen row as the list showed it (a hidden field per row)."""
+    seen = {}
+    for incident in chosen:
+        raw = request.POST.get(f"version-{incident.pk}", "")
+        if raw.isdigit():
+            seen[incident.pk] = int(raw)
+    return seen
+
+
 @require_POST
+@analyst_required
 def incident_bulk(request: HttpRequest) -> HttpResponse:
-    """Publish, reject or assign the incidents selected on the list; analysts only."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts change incidents.")
+    """Publish, reject or assign the incidents selected on the list; analysts only. A selection
+    with a row changed since the list was shown is refused as a whole (nothing changes) and the
+    message says which rows changed and how, so the analyst reloads and decides again."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("incidents:incident_list")
@@ -262,9 +260,21 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     chosen, action = form.cleaned_data["ids"], form.cleaned_data["action"]
+    try:
+        done = _bulk_apply(request, form, chosen, action)
+    except VersionConflict as conflict:
+        messages.error(request, f"Nothing was changed. {conflict} Reload the list and select again.")
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(back)
+
+
+def _bulk_apply(request: HttpRequest, form: IncidentBulkForm, chosen, action: str) -> str:
+    """Run the chosen bulk action through the services; the message to show."""
+    seen = _seen_versions(request, chosen)
     if action == "assign":
         user = form.cleaned_data["assignee"]
-        count = incident_assign(chosen, user)
+        count = incident_assign(chosen, user, by=request.user, expected_versions=seen)
         if user:
             name = user.get_username()
             done, already = f"Assigned {_plural(count)} to {name}.", f"with {name}"
@@ -272,9 +282,10 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
             done, already = f"Unassigned {_plural(count)}.", "unassigned"
     else:
         status = Incident.Status.PUBLISHED if action == "publish" else Incident.Status.REJECTED
-        count = incident_set_status(chosen.exclude(status=status), status)
+        todo = chosen.exclude(status=status)
+        wanted = {pk: v for pk, v in seen.items() if pk in {i.pk for i in todo}}
+        count = incident_set_status(todo, status, user=request.user, expected_versions=wanted)
         done = f"{status.label} {_plural(count)}."
         already = status.label.lower()
     unchanged = len(chosen) - count
-    messages.success(request, done + (f" {_plural(unchanged)} already {already}." if unchanged else ""))
-    return redirect(back)
+    return done + (f" {_plural(unchanged)} already {already}." if unchanged else "")
