@@ -14,7 +14,7 @@ from incidents.models import (
     Location,
     Source,
 )
-from incidents.services import article_requeue, incident_set_status
+from incidents.services import article_requeue, incident_set_status, incident_update
 from incidents.services.tokens import api_token_revoke
 
 
@@ -115,14 +115,24 @@ class IncidentAdmin(admin.ModelAdmin):
     inlines = [IncidentActorInline, IncidentSourceInline, EvidenceInline]
     actions = ["publish", "reject"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        """An edit here is an analyst's edit like any other: through the service, so a draft
+        becomes reviewed (a re-parse keeps it) and the version moves on."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {f.name for f in Incident._meta.concrete_fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        incident_update(obj, user=request.user, **changes)
+
     @admin.action(description="Publish the selected incidents")
     def publish(self, request, queryset):
-        count = incident_set_status(queryset, Incident.Status.PUBLISHED)
+        count = incident_set_status(queryset, Incident.Status.PUBLISHED, user=request.user)
         self.message_user(request, f"{count} incident(s) published.", messages.SUCCESS)
 
     @admin.action(description="Reject the selected incidents")
     def reject(self, request, queryset):
-        count = incident_set_status(queryset, Incident.Status.REJECTED)
+        count = incident_set_status(queryset, Incident.Status.REJECTED, user=request.user)
         self.message_user(request, f"{count} incident(s) rejected.", messages.SUCCESS)
 
 

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from incidents.api.permissions import is_analyst
+from incidents.access import is_analyst
 
 
 def desk(request: HttpRequest) -> dict:

@@ -9,6 +9,7 @@ from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from incidents.access import published_only
 from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
 
 
@@ -190,6 +191,12 @@ for _sub, _event in SUB_EVENT_TYPES.items():
     _VALID_PAIRS |= Q(event_type=_event, sub_event_type=_sub)
 
 
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IncidentQuerySet:
+        """What `user` may see: analysts every incident, everyone else published ones only."""
+        return self.filter(status=Incident.Status.PUBLISHED) if published_only(user) else self.all()
+
+
 class Incident(models.Model):
     """One coded event: what happened, when, where, to whom, and how many were hurt."""
 
@@ -259,10 +266,15 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Who changed which field from what to what: one historical row per save.
+    # Optimistic concurrency: every write through the services adds one (incidents.services.versions);
+    # a write based on an older version is refused, never applied over someone else's change.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+    # Who changed which field from what to what: one historical row per save (with its version).
     history = HistoricalRecords(excluded_fields=["updated_at"])
     actors = models.ManyToManyField(Actor, through="IncidentActor", related_name="incidents")
     sources = models.ManyToManyField(Source, through="IncidentSource", related_name="incidents")
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -273,6 +285,7 @@ class Incident(models.Model):
                 name="incident_end_after_start",
             ),
             models.UniqueConstraint(fields=["article", "sequence"], name="incident_unique_draft_per_article"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),
         ]
         indexes = [
             # the list's keyset pages: newest first, alone or within a country; the change feed

@@ -338,3 +338,42 @@ def broker_queue():
 
         yield take
         take()
+
+
+@pytest.fixture
+def make_incident(db):
+    """A factory for incidents: `make_incident(**fields)` gives a battle in Diyala, Iraq, on
+    2022-01-21 (a draft of its own article unless `article` is given); any field can be set."""
+    from incidents.models import Article, Country, Incident
+
+    def make(**fields) -> Incident:
+        iraq, _ = Country.objects.get_or_create(code="IQ", defaults={"name": "Iraq"})
+        article = fields.pop("article", None) or Article.objects.create(
+            text="Eleven soldiers were killed in Diyala.",
+            published=dt.date(2022, 1, 23),
+            content_hash=uuid.uuid4().hex * 2,
+        )
+        sequence = fields.pop("sequence", article.incidents.count())
+        values = {
+            "start_date": dt.date(2022, 1, 21),
+            "event_type": "Battles",
+            "sub_event_type": "Armed clash",
+            "country": iraq,
+            "admin1": "Diyala",
+            "location_name": "Baquba",
+            "fatalities_best": 11,
+            "summary": "Eleven soldiers killed.",
+        }
+        return Incident.objects.create(article=article, sequence=sequence, **{**values, **fields})
+
+    return make
+
+
+@pytest.fixture
+def second_analyst(db, django_user_model):
+    """Another analyst ("bea"), in the analysts group rather than staff."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("bea", password="a-long-test-password")
+    user.groups.add(Group.objects.get_or_create(name="analysts")[0])
+    return user

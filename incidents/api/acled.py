@@ -35,7 +35,6 @@ from incidents.api.acled_columns import (
     with_acled_relations,
 )
 from incidents.api.auth import ApiTokenAuthentication, authenticate_token
-from incidents.api.permissions import is_analyst
 from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES
 from incidents.models import Incident, IncidentActor
 
@@ -415,9 +414,7 @@ class AcledReadView(APIView):
         fields = _parse_fields(params.get("fields"))
         limit, offset = _page_bounds(params)
 
-        visible = Incident.objects.all()
-        if not is_analyst(request.user):
-            visible = visible.filter(status=Incident.Status.PUBLISHED)
+        visible = Incident.objects.visible_to(request.user)
         queryset = with_acled_relations(filter_incidents(visible, params)).order_by(
             F("start_date").desc(nulls_last=True), "-id"
         )

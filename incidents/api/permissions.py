@@ -1,19 +1,13 @@
-"""Who may do what: readers read published incidents; analysts also see drafts and write."""
+"""DRF permission classes; who is an analyst and what they see is decided in incidents.access."""
 
 from __future__ import annotations
 
 from rest_framework import permissions
 
+from incidents.access import ANALYSTS_GROUP, is_analyst
 from incidents.models import ApiToken
 
-ANALYSTS_GROUP = "analysts"
-
-
-def is_analyst(user) -> bool:
-    """Staff and members of the 'analysts' group review and edit incidents."""
-    if not user or not user.is_authenticated:
-        return False
-    return user.is_staff or user.groups.filter(name=ANALYSTS_GROUP).exists()
+__all__ = ["ANALYSTS_GROUP", "ReadOrAnalystWrite", "can_write", "is_analyst"]
 
 
 def can_write(request) -> bool:

@@ -63,7 +63,8 @@ DOCUMENT_SQL = f"""json_build_object(
     'confidence', {_T}.confidence,
     'article', {_T}.article_id,
     'created_at', {_DATETIME.format(col=f"{_T}.created_at")},
-    'updated_at', {_DATETIME.format(col=f"{_T}.updated_at")}
+    'updated_at', {_DATETIME.format(col=f"{_T}.updated_at")},
+    'version', {_T}.version
 )::text"""
 
 

@@ -58,7 +58,9 @@ class IncidentSerializer(serializers.ModelSerializer):
             "article",
             "created_at",
             "updated_at",
+            "version",
         ]
+        read_only_fields = ["version"]
 
     def get_location(self, obj: Incident) -> dict:
         return {
@@ -112,6 +114,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "article": obj.article_id,
             "created_at": _DATETIME.to_representation(obj.created_at),
             "updated_at": _DATETIME.to_representation(obj.updated_at),
+            "version": obj.version,
         }
 
 
@@ -216,6 +219,11 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
     """What analysts and read-write clients send to create or change an incident."""
 
     actors = IncidentActorWriteSerializer(many=True, required=False)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version this change is based on (as read); a stale one answers 409.",
+    )
 
     class Meta:
         model = Incident
@@ -223,10 +231,30 @@ class IncidentWriteSerializer(serializers.ModelSerializer):
             "start_date", "end_date", "date_precision", "event_type", "sub_event_type", "country",
             "admin1", "location", "location_name", "latitude", "longitude", "geo_precision",
             "fatalities_low", "fatalities_best", "fatalities_high", "injured_low", "injured_best",
-            "injured_high", "summary", "status", "actors",
+            "injured_high", "summary", "status", "actors", "version",
         ]  # fmt: skip
 
 
 class BulkStatusSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000)
     status = serializers.ChoiceField(choices=Incident.Status.choices)
+    versions = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text="{id: version as read} for some or all ids: if any of them changed since, "
+        "nothing is changed and the answer is 409 naming them.",
+    )
+
+    def validate_versions(self, value: dict) -> dict[int, int]:
+        versions = {}
+        for key, version in value.items():
+            if not str(key).isdigit():
+                raise serializers.ValidationError(f"{key!r} is not an incident id.")
+            versions[int(key)] = version
+        return versions
+
+    def validate(self, attrs: dict) -> dict:
+        extra = sorted(set(attrs.get("versions", {})) - set(attrs["ids"]))
+        if extra:
+            raise serializers.ValidationError({"versions": f"Not among ids: {extra}."})
+        return attrs

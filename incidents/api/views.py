@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from incidents.api.acled_columns import attach_links
 from incidents.api.export import CSVRenderer, GeoJSONRenderer, stream
 from incidents.api.pagination import KeysetPagination
-from incidents.api.permissions import is_analyst
+from incidents.api.preconditions import conflict_response, etag, expected, if_match
 from incidents.api.rows import renders_in_database, with_documents
 from incidents.api.serializers import (
     ActorSerializer,
@@ -26,7 +26,14 @@ from incidents.api.serializers import (
 )
 from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
 from incidents.models import Actor, Article, Incident, Location, Source
-from incidents.services import ArticleRejected, article_ingest_upload, incident_set_status, incident_update
+from incidents.services import (
+    ArticleRejected,
+    VersionConflict,
+    article_ingest_upload,
+    incident_delete,
+    incident_set_status,
+    incident_update,
+)
 from incidents.services.incidents import record_save
 
 
@@ -39,9 +46,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def visible(self):
         """The incidents this client may see: drafts are for analysts."""
-        if is_analyst(self.request.user):
-            return Incident.objects.all()
-        return Incident.objects.filter(status=Incident.Status.PUBLISHED)
+        return Incident.objects.visible_to(self.request.user)
 
     def get_queryset(self):
         queryset = self.visible().select_related("location")
@@ -88,7 +93,10 @@ class IncidentViewSet(viewsets.ModelViewSet):
         if fmt in ("csv", "geojson"):
             incident = self.get_object()
             return stream(self.visible().filter(pk=incident.pk), fmt, filename=f"incident-{incident.pk}")
-        return super().retrieve(request, *args, **kwargs)
+        incident = self.get_object()
+        response = Response(self.get_serializer(incident).data)
+        response["ETag"] = etag(incident.version)
+        return response
 
     def create(self, request, *args, **kwargs):
         return self._save(Incident(), request, status.HTTP_201_CREATED)
@@ -96,7 +104,17 @@ class IncidentViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, partial=False, **kwargs):
         return self._save(self.get_object(), request, status.HTTP_200_OK, partial=partial)
 
+    def destroy(self, request, *args, **kwargs):
+        header = if_match(request)
+        try:
+            incident_delete(self.get_object(), user=request.user, expected_version=header)
+        except VersionConflict as conflict:
+            return conflict_response(conflict, header)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def _save(self, incident: Incident, request, code: int, partial: bool = False) -> Response:
+        """Create or change through the services: the analyst's edit rules and version checks
+        (`If-Match` answers 412 when stale, a stale `version` in the body 409) live there."""
         body = IncidentWriteSerializer(
             incident if incident.pk else None,
             data=request.data,
@@ -105,20 +123,39 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        incident = incident_update(incident, actors=data.pop("actors", None), **data)
+        header = if_match(request) if incident.pk else None
+        try:
+            incident = incident_update(
+                incident,
+                actors=data.pop("actors", None),
+                user=request.user,
+                expected_version=expected(header, data.pop("version", None)),
+                **data,
+            )
+        except VersionConflict as conflict:
+            return conflict_response(conflict, header)
         fresh = self.get_queryset().prefetch_related("evidence").get(pk=incident.pk)
-        return Response(
+        response = Response(
             IncidentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )
+        response["ETag"] = etag(fresh.version)
+        return response
 
     @action(detail=False, methods=["post"], url_path="bulk-status", serializer_class=BulkStatusSerializer)
     def bulk_status(self, request):
-        """Publish, reject or otherwise move many incidents at once."""
+        """Publish, reject or otherwise move many incidents at once. With `versions`, a selection
+        in which any incident changed since it was read is refused whole: 409, nothing changed."""
         body = BulkStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        found = Incident.objects.filter(pk__in=body.validated_data["ids"])
-        count = incident_set_status(found, body.validated_data["status"])
-        return Response({"updated": count, "status": body.validated_data["status"]})
+        data = body.validated_data
+        found = Incident.objects.filter(pk__in=data["ids"])
+        try:
+            count = incident_set_status(
+                found, data["status"], user=request.user, expected_versions=data.get("versions")
+            )
+        except VersionConflict as conflict:
+            return conflict_response(conflict, None)
+        return Response({"updated": count, "status": data["status"]})
 
 
 class _ReferenceViewSet(viewsets.ModelViewSet):
@@ -159,9 +196,7 @@ class ArticleViewSet(
 
     def get_queryset(self):
         # readers learn of an article's published incidents only, not that drafts exist
-        incidents = Incident.objects.order_by("pk")
-        if not is_analyst(self.request.user):
-            incidents = incidents.filter(status=Incident.Status.PUBLISHED)
+        incidents = Incident.objects.visible_to(self.request.user).order_by("pk")
         return Article.objects.select_related("publisher").prefetch_related(Prefetch("incidents", incidents))
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -6,10 +6,8 @@ import copy
 from collections.abc import Iterable
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from incidents.api.permissions import ANALYSTS_GROUP
+from incidents.access import analyst_users
 from incidents.models import Actor, Country, Incident, IncidentActor
 
 # The drafted field each form field comes from: hovering a field lights up its evidence.
@@ -49,6 +47,8 @@ class IncidentReviewForm(forms.ModelForm):
         required=False,
         help_text="One per line; a new name adds a source.",
     )
+    # the version the analyst started from: a save based on an older one is refused, not applied
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Incident
@@ -90,12 +90,10 @@ class IncidentReviewForm(forms.ModelForm):
 
     def __init__(self, *args, instance: Incident, source_names: Iterable[str] = (), **kwargs) -> None:
         kwargs.setdefault("initial", {})["sources"] = "\n".join(source_names)
+        kwargs["initial"]["version"] = instance.version
         super().__init__(*args, instance=copy.copy(instance), **kwargs)
         self.fields["country"].queryset = Country.objects.order_by("name")
-        users = get_user_model().objects.filter(is_active=True)
-        self.fields["assigned_to"].queryset = (
-            users.filter(Q(is_staff=True) | Q(groups__name=ANALYSTS_GROUP)).distinct().order_by("username")
-        )
+        self.fields["assigned_to"].queryset = analyst_users()
         for name, field in self.fields.items():
             if name in EVIDENCE_OF:
                 field.widget.attrs["data-evidence"] = EVIDENCE_OF[name]
@@ -107,6 +105,12 @@ class IncidentReviewForm(forms.ModelForm):
     def changes(self) -> dict:
         """The model fields as cleaned, for `incident_update`."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+def posted_version(data) -> int | None:
+    """The version a posted review form was based on; None when absent (no check)."""
+    raw = str(data.get("version", "")).strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else None
 
 
 class ActorLinkForm(forms.Form):

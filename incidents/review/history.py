@@ -137,7 +137,10 @@ def incident_history(incident: Incident) -> tuple[list[Entry], bool]:
     truncated = len(records) > LIMIT
     shown_records = records[:LIMIT]
     # each record against the one before it; the oldest record fetched is the creation (or the cut)
-    deltas = {rec.pk: rec.diff_against(older) for rec, older in zip(records, records[1:], strict=False)}
+    deltas = {
+        rec.pk: rec.diff_against(older, excluded_fields=["version"])
+        for rec, older in zip(records, records[1:], strict=False)
+    }
     label = _Labels(list(deltas.values()))
     entries = []
     for rec in shown_records:
@@ -164,7 +167,75 @@ def incident_history(incident: Incident) -> tuple[list[Entry], bool]:
         oldest = shown_records[-1].history_date - SAME_SAVE
         links = [item for item in links if item[0] >= oldest]
     entries = _attach(entries, links)
+    for entry in entries:  # a save of links alone still moves the version on: it is a links entry
+        if entry.action == "changed" and entry.links and not entry.changes:
+            entry.action = "changed links"
     # a Save that changed nothing leaves a record with no differences: it is not a change
     shown = [e for e in entries if e.changes or e.links or e.action != "changed"]
     shown.sort(key=lambda e: e.when, reverse=True)
     return shown, truncated
+
+
+@dataclass
+class Change:
+    """One field (or actor/source link) someone changed after a given version."""
+
+    label: str
+    old: str
+    new: str
+    by: str
+
+
+def _link_changes_of(incident_id: int, saves: list, since: datetime) -> list[Change]:
+    """Actor and source links added or removed by the given saves (a save writes its links just
+    before its incident record, as the same user), oldest first."""
+    found = []
+    for when, user_id, who, change in _link_changes(Incident(pk=incident_id)):
+        if when > since and any(
+            rec.history_user_id == user_id and rec.history_date - SAME_SAVE <= when <= rec.history_date
+            for rec in saves
+        ):
+            found.append((when, who, change))
+    found.sort(key=lambda item: item[0])
+    return [
+        Change(f"{change.kind} {change.action}", "" if change.action == "added" else change.text,
+               change.text if change.action == "added" else "", who)
+        for _when, who, change in found
+    ]  # fmt: skip
+
+
+def changes_since(incident_id: int, version: int) -> list[Change]:
+    """What was changed after `version`: each field from its value then to its value now, with who
+    changed it, plus the actor and source links added or removed since (from the history records)."""
+    records = Incident.history.filter(id=incident_id).select_related("history_user")
+    records = records.order_by("history_date", "history_id")
+    base = records.filter(version__lte=version).last()
+    later = list(records.filter(version__gt=version))
+    if base is None or not later:
+        return []
+    deltas, previous = [], base
+    for record in later:
+        deltas.append((record, record.diff_against(previous, excluded_fields=["version"])))
+        previous = record
+    label = _Labels([delta for _, delta in deltas])
+    first_old: dict[str, object] = {}
+    last_new: dict[str, object] = {}
+    who: dict[str, list[str]] = {}
+    for record, delta in deltas:
+        for change in delta.changes:
+            first_old.setdefault(change.field, change.old)
+            last_new[change.field] = change.new
+            names = who.setdefault(change.field, [])
+            if _who(record) not in names:
+                names.append(_who(record))
+    out = [
+        Change(
+            str(Incident._meta.get_field(name).verbose_name),
+            label(name, first_old[name]),
+            label(name, last_new[name]),
+            ", ".join(who[name]),
+        )
+        for name in last_new
+        if first_old[name] != last_new[name]
+    ]
+    return out + _link_changes_of(incident_id, later, base.history_date)

@@ -12,7 +12,7 @@ from incidents.services.articles import (
     article_parse,
     article_requeue,
 )
-from incidents.services.incidents import incident_assign, incident_set_status
+from incidents.services.incidents import incident_assign, incident_delete, incident_set_status
 from incidents.services.knowledge import knowledge_load
 from incidents.services.review import (
     ReviewRefused,
@@ -21,17 +21,20 @@ from incidents.services.review import (
     incident_update,
 )
 from incidents.services.uploads import ArticleRejected
+from incidents.services.versions import VersionConflict
 
 __all__ = [
     "ArticleRejected",
     "IngestResult",
     "ReviewRefused",
     "TransientParseError",
+    "VersionConflict",
     "article_ingest",
     "article_ingest_upload",
     "article_parse",
     "article_requeue",
     "incident_assign",
+    "incident_delete",
     "incident_mark_duplicate",
     "incident_review",
     "incident_set_status",

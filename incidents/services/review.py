@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from incidents.models import Actor, Incident, IncidentActor, IncidentSource, Source
 from incidents.services.incidents import incident_set_status
 from incidents.services.reference import named_get_or_create
+from incidents.services.versions import Expected, lock_incident
 
 REVIEW_ACTIONS = {"approve": Incident.Status.PUBLISHED, "reject": Incident.Status.REJECTED}
 _MAX_CHAIN = 1000  # a duplicate chain longer than this is a loop written by something else
@@ -105,7 +106,8 @@ def _delete_links(links: Iterable[models.Model], user) -> None:
         link.delete()
 
 
-def _replace_actors(incident: Incident, actors, user) -> None:
+def _replace_actors(incident: Incident, actors, user) -> bool:
+    """Make the incident's actor links these; whether any link was added or removed."""
     wanted = _actor_links(actors)
     current = list(incident.incident_actors.all())
     _delete_links([link for link in current if (link.actor_id, link.role) not in wanted], user)
@@ -113,9 +115,11 @@ def _replace_actors(incident: Incident, actors, user) -> None:
     new = [IncidentActor(incident=incident, actor_id=a, role=r) for a, r in sorted(wanted - have)]
     if new:
         bulk_create_with_history(new, IncidentActor, default_user=user)
+    return bool(new) or have != wanted
 
 
-def _replace_sources(incident: Incident, sources, user) -> None:
+def _replace_sources(incident: Incident, sources, user) -> bool:
+    """Make the incident's sources these; whether any was added or removed."""
     wanted = {s.pk: s for s in sources_by_name(sources)}
     current = list(incident.incident_sources.all())
     _delete_links([link for link in current if link.source_id not in wanted], user)
@@ -127,6 +131,7 @@ def _replace_sources(incident: Incident, sources, user) -> None:
     ]
     if new:
         bulk_create_with_history(new, IncidentSource, default_user=user)
+    return bool(new) or have != set(wanted)
 
 
 @transaction.atomic
@@ -136,11 +141,21 @@ def incident_update(
     actors: Iterable[Mapping | tuple] | None = None,
     sources: Iterable[Source | str] | None = None,
     user=None,
+    expected_version: Expected = None,
     **changes,
 ) -> Incident:
     """Change any fields of an incident (validated by the model) and replace its actor and source
-    links (`None` leaves them alone). Saves only when a field really changed, so the history holds
-    changes, not clicks of Save. Raises ValidationError keyed by field."""
+    links (`None` leaves them alone); raises ValidationError keyed by field.
+
+    The row is locked and re-read first, so fields not named here keep what is stored now (a
+    PATCH of one field never writes back stale values of the others); with `expected_version`,
+    a write based on an older version raises VersionConflict. An analyst's edit (`user` given) of
+    a draft makes it *reviewed* unless it sets the status itself, whichever door it came through,
+    so a re-parse keeps it. Saves, and adds one to the version, only when something changed."""
+    if incident.pk is not None:
+        lock_incident(incident, expected_version)
+        if user is not None and "status" not in changes and incident.status == Incident.Status.DRAFT:
+            changes["status"] = Incident.Status.REVIEWED
     before = _values(incident, changes)
     for name, value in changes.items():
         _set_field(incident, name, value)
@@ -150,24 +165,36 @@ def incident_update(
         for name, value in before.items():  # the caller's instance stays as stored
             setattr(incident, _editable_fields()[name].attname, value)
         raise
-    if _values(incident, changes) != before or incident.pk is None:
-        if user is not None:
-            incident._history_user = user
-        incident.save()
+    changed, creating = _values(incident, changes) != before, incident.pk is None
+    if creating:
+        _save(incident, user)
     if actors is not None:
-        _replace_actors(incident, actors, user)
+        changed |= _replace_actors(incident, actors, user)
     if sources is not None:
-        _replace_sources(incident, sources, user)
+        changed |= _replace_sources(incident, sources, user)
+    if changed and not creating:
+        incident.version += 1  # links count too: a stale form would put removed actors back
+        _save(incident, user)
     return incident
 
 
-def incident_review(incident: Incident, action: str, *, user=None) -> Incident:
-    """Approve (publish) or reject an incident, with a historical record of who did it."""
+def _save(incident: Incident, user) -> None:
+    if user is not None:
+        incident._history_user = user
+    incident.save()
+
+
+def incident_review(
+    incident: Incident, action: str, *, user=None, expected_version: Expected = None
+) -> Incident:
+    """Approve (publish) or reject an incident, with a historical record of who did it; refused
+    (VersionConflict) when `expected_version` is given and the incident changed since."""
     try:
         status = REVIEW_ACTIONS[action]
     except KeyError:
         raise ValueError(f"Unknown review action {action!r}; use approve or reject.") from None
     with transaction.atomic():
+        lock_incident(incident, expected_version)
         if incident.duplicate_of_id is not None:  # a decision on it undoes "duplicate of"
             incident_update(incident, duplicate_of=None, user=user)
         incident_set_status([incident], status, user=user)
@@ -194,11 +221,19 @@ def _refuse_loop(incident: Incident, original: Incident) -> None:
 
 
 @transaction.atomic
-def incident_mark_duplicate(incident: Incident, original: Incident | int, *, user=None) -> Incident:
+def incident_mark_duplicate(
+    incident: Incident, original: Incident | int, *, user=None, expected_version: Expected = None
+) -> Incident:
     """Mark `incident` a duplicate of `original` (status duplicate, duplicate_of set)."""
     if not isinstance(original, Incident):
         original = Incident.objects.filter(pk=original).first()
         if original is None:
             raise ReviewRefused("There is no incident with that id.")
     _refuse_loop(incident, original)
-    return incident_update(incident, user=user, status=Incident.Status.DUPLICATE, duplicate_of=original)
+    return incident_update(
+        incident,
+        user=user,
+        expected_version=expected_version,
+        status=Incident.Status.DUPLICATE,
+        duplicate_of=original,
+    )

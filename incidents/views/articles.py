@@ -3,16 +3,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from incidents.api.permissions import is_analyst
+from incidents.access import analyst_required, published_only
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
@@ -27,12 +27,10 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/article_list.html", {"page": page})
 
 
-@login_required
+@analyst_required
 def article_upload(request: HttpRequest) -> HttpResponse:
     """Pasted text becomes one article (its page follows it); files become one article each,
     followed together on the batch status page. Analysts only, as in the API."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts upload articles.")
     try:
         form = ArticleUploadForm(request.POST or None, request.FILES or None)
     except RequestDataTooBig:
@@ -84,8 +82,15 @@ def _ingest_files(request: HttpRequest, form: ArticleUploadForm) -> HttpResponse
     return redirect(f"{reverse('incidents:article_batch')}?ids={ids}")
 
 
-def _with_draft_counts(articles):
-    return articles.select_related("publisher").defer("text").annotate(incident_count=Count("incidents"))
+def _with_draft_counts(articles, user):
+    """Each article with how many of its incidents `user` may see: viewers learn of published
+    incidents only, not how many drafts an article produced."""
+    counted = Q(incidents__status=Incident.Status.PUBLISHED) if published_only(user) else None
+    return (
+        articles.select_related("publisher")
+        .defer("text")
+        .annotate(incident_count=Count("incidents", filter=counted))
+    )
 
 
 @login_required
@@ -93,7 +98,7 @@ def article_batch(request: HttpRequest) -> HttpResponse:
     """The articles of one upload (`?ids=3,4,5`), each row following its article live."""
     ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.strip().isdigit()]
     ids = list(dict.fromkeys(ids))[:MAX_FILES_PER_UPLOAD]
-    found = {a.pk: a for a in _with_draft_counts(Article.objects.filter(pk__in=ids))}
+    found = {a.pk: a for a in _with_draft_counts(Article.objects.filter(pk__in=ids), request.user)}
     articles = [found[pk] for pk in ids if pk in found]
     return render(request, "incidents/article_batch.html", {"articles": articles})
 
@@ -101,7 +106,7 @@ def article_batch(request: HttpRequest) -> HttpResponse:
 @login_required
 def article_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One row of the batch table; htmx polls it until the article is parsed or has failed."""
-    article = get_object_or_404(_with_draft_counts(Article.objects.all()), pk=pk)
+    article = get_object_or_404(_with_draft_counts(Article.objects.all(), request.user), pk=pk)
     return render(request, "incidents/_article_row.html", {"article": article})
 
 
@@ -119,8 +124,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         .order_by("is_background", "sequence")
     )
-    if not is_analyst(request.user):  # viewers see what has been published, not the drafts
-        incidents = incidents.filter(status=Incident.Status.PUBLISHED)
+    incidents = incidents.visible_to(request.user)  # viewers see what has been published, not drafts
     context = {"article": article, "incidents": incidents}
     if request.htmx:
         response = render(request, "incidents/_article_status.html", context)
@@ -132,23 +136,19 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
+@analyst_required
 def article_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts parse articles again.")
     article = get_object_or_404(Article, pk=pk)
     if article_requeue(article):
         messages.success(request, "Queued again.")
     return redirect("incidents:article_detail", pk=pk)
 
 
-@login_required
 @require_POST
+@analyst_required
 def outbox_send(request: HttpRequest) -> HttpResponse:
     """The operator's "send again": dead workers' claims taken back, every queued article sent."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts re-send queued articles.")
     report = outbox_send_now()
     if report.broker_down:
         messages.error(

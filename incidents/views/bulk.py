@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents.api.permissions import is_analyst
+from incidents.access import analyst_required, analyst_users
 from incidents.models import BulkAction, Incident
-from incidents.services import incident_assign, incident_set_status
+from incidents.services import VersionConflict, incident_assign, incident_set_status
 from incidents.services.bulk import BulkRefused, bulk_action_start
-from incidents.views.incidents import analyst_users
 
 
 class _BulkActionForm(forms.Form):
@@ -66,13 +63,25 @@ def _form_errors(request: HttpRequest, form: forms.Form) -> None:
             messages.error(request, error)
 
 
-@login_required
+def _seen_versions(request: HttpRequest, chosen) -> dict[int, int]:
+    """The version of each ticked row as the list showed it (a hidden field per row)."""
+    seen = {}
+    for incident in chosen:
+        raw = request.POST.get(f"version-{incident.pk}", "")
+        if raw.isdigit():
+            seen[incident.pk] = int(raw)
+    return seen
+
+
 @require_POST
+@analyst_required
 def incident_bulk(request: HttpRequest) -> HttpResponse:
-    """Publish, reject or assign the incidents selected on the list, or all that match its filter;
-    analysts only."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts change incidents.")
+    """Publish, reject or assign the incidents ticked on the list, or all that match its filter.
+
+    Ticked rows carry the version the list showed: a selection with a row changed since is refused
+    as a whole (nothing changes) and the message says which rows changed and how. A selection by
+    filter acts on what matches when it runs, as a filter means.
+    """
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("incidents:incident_list")
@@ -83,11 +92,20 @@ def incident_bulk(request: HttpRequest) -> HttpResponse:
         _form_errors(request, form)
         return redirect(back)
     chosen, action = form.cleaned_data["ids"], form.cleaned_data["action"]
-    if action == "assign":
-        count = incident_assign(chosen, form.cleaned_data["assignee"])
-    else:
-        status = Incident.Status.PUBLISHED if action == "publish" else Incident.Status.REJECTED
-        count = incident_set_status(chosen.exclude(status=status), status)
+    seen = _seen_versions(request, chosen)
+    try:
+        if action == "assign":
+            count = incident_assign(
+                chosen, form.cleaned_data["assignee"], by=request.user, expected_versions=seen
+            )
+        else:
+            status = Incident.Status.PUBLISHED if action == "publish" else Incident.Status.REJECTED
+            todo = chosen.exclude(status=status)
+            wanted = {pk: v for pk, v in seen.items() if pk in {i.pk for i in todo}}
+            count = incident_set_status(todo, status, user=request.user, expected_versions=wanted)
+    except VersionConflict as conflict:
+        messages.error(request, f"Nothing was changed. {conflict} Reload the list and select again.")
+        return redirect(back)
     messages.success(request, _done_message(action, form.cleaned_data["assignee"], count, len(chosen)))
     return redirect(back)
 
@@ -127,12 +145,10 @@ def _bulk_by_filter(request: HttpRequest, back: str) -> HttpResponse:
     return redirect("incidents:incident_bulk_status", pk=job.pk)
 
 
-@login_required
 @require_GET
+@analyst_required
 def incident_bulk_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A queued bulk action's progress; htmx polls the progress part until it is finished."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts change incidents.")
     job = get_object_or_404(BulkAction, pk=pk)
     context = {"job": job, "list_url": f"{reverse('incidents:incident_list')}?{job.query}"}
     if request.htmx:

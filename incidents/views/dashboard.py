@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from incidents.api.permissions import is_analyst
+from incidents.access import is_analyst
 from incidents.models import Article, Incident
 from incidents.review.queue import drafts_waiting, drafts_waiting_url
 from incidents.services.outbox import outbox_state

@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
-from incidents.api.permissions import is_analyst
 from incidents.extraction.taxonomy import SUB_EVENT_TYPES
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
@@ -22,9 +21,7 @@ PAGE_PARAMS = ("page", "ordering", "after", "before")
 
 def visible_incidents(user) -> QuerySet[Incident]:
     """The incidents `user` may see: drafts are for analysts, as in the API."""
-    if is_analyst(user):
-        return Incident.objects.all()
-    return Incident.objects.filter(status=Incident.Status.PUBLISHED)
+    return Incident.objects.visible_to(user)
 
 
 def query_params(request: HttpRequest) -> QueryDict:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,14 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from incidents.api.permissions import ANALYSTS_GROUP, is_analyst
-from incidents.models import (
-    CONFIDENCE_SORT_SQL,
-    Country,
-    Incident,
-    IncidentActor,
-    confidence_sort,
-)
+from incidents.access import analyst_users, is_analyst
+from incidents.models import CONFIDENCE_SORT_SQL, Country, Incident, IncidentActor, confidence_sort
 from incidents.views.filtering import (
     filter_query,
     has_empty_params,
@@ -123,6 +116,7 @@ def _count(queryset: QuerySet, searching: bool) -> tuple[int, bool]:
 
 
 ROW_FIELDS = (
+    "version",
     "start_date",
     "end_date",
     "event_type",
@@ -152,17 +146,6 @@ def _attach_actors(incidents: list[Incident]) -> None:
     for incident in incidents:
         incident.page_actors = by_incident.get(incident.pk, [])
         incident.review_url = incident_url(incident.pk)
-
-
-def analyst_users() -> QuerySet:
-    """Who incidents may be assigned to: active staff and members of the analysts group."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_staff=True) | Q(groups__name=ANALYSTS_GROUP))
-        .distinct()
-        .order_by("username")
-    )
 
 
 @login_required

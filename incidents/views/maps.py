@@ -17,7 +17,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from incidents.api.permissions import is_analyst
+from incidents.access import is_analyst
 from incidents.extraction.taxonomy import SUB_EVENT_TYPES
 from incidents.models import Country
 from incidents.views.filtering import (

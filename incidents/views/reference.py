@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents.api.permissions import is_analyst
+from incidents.access import analyst_required, is_analyst
 from incidents.forms import AliasForm
 from incidents.models import Actor, Incident, IncidentActor, Location
 from incidents.services.reference import actor_add_alias, location_add_alias
@@ -88,8 +88,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _actor_page(request, actor, AliasForm())
 
 
-@login_required
 @require_POST
+@analyst_required
 def actor_alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("country"), pk=pk)
     form = _add_alias(request, actor, actor_add_alias)
@@ -136,8 +136,8 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _location_page(request, location, AliasForm())
 
 
-@login_required
 @require_POST
+@analyst_required
 def location_alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     location = get_object_or_404(Location.objects.select_related("country"), pk=pk)
     form = _add_alias(request, location, location_add_alias)
@@ -148,8 +148,6 @@ def location_alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _add_alias(request: HttpRequest, record, add) -> AliasForm | None:
     """Run the add-alias service for an analyst; None on success, else the form with its error."""
-    if not is_analyst(request.user):
-        raise PermissionDenied("Only analysts add aliases.")
     form = AliasForm(request.POST)
     if form.is_valid():
         try:

@@ -17,14 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidents import services
-from incidents.api.permissions import is_analyst
+from incidents.access import is_analyst
 from incidents.extraction.taxonomy import EVENT_TYPES
 from incidents.models import Incident, IncidentActor, IncidentSource
-from incidents.review.forms import IncidentReviewForm, actor_formset, actor_links
+from incidents.review.forms import IncidentReviewForm, actor_formset, actor_links, posted_version
 from incidents.review.highlight import highlight
 from incidents.review.queue import review_queue
+from incidents.services import VersionConflict
 
-DRAFT = Incident.Status.DRAFT
 SHORTCUTS = [
     ("Ctrl+Enter / Alt+S", "save"),
     ("a", "approve (save and publish)"),
@@ -129,18 +129,41 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not analyst:
             raise PermissionDenied("Only analysts change incidents.")
-        return _act(request, incident)
+        try:
+            return _act(request, incident)
+        except VersionConflict as conflict:
+            return _conflict(request, incident.pk, conflict)
     return render(request, "incidents/incident_review.html", _context(incident, editable=analyst))
+
+
+def _conflict(request: HttpRequest, pk: int, conflict: VersionConflict) -> HttpResponse:
+    """Refused as stale: the page again with what changed (field, from, to, by whom) and the
+    analyst's typed values kept; the form now carries the current version, so saving again
+    applies them deliberately."""
+    stale = conflict.stale[0]
+    if stale.current is None:
+        messages.error(request, str(conflict))
+        return redirect("incidents:incident_list")
+    incident = _incident(pk)
+    data = request.POST.copy()
+    data["version"] = str(stale.current)
+    sources = [link.source.name for link in incident.incident_sources.all()]
+    form = IncidentReviewForm(data, instance=incident, source_names=sources)
+    actors = actor_formset(data, incident=incident)
+    form.is_valid(), actors.is_valid()  # show the typed values, and any errors they have
+    context = _context(incident, editable=True, form=form, actors=actors, conflict=stale)
+    return render(request, "incidents/incident_review.html", context, status=409)
 
 
 def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     action = request.POST.get("action", "save")
+    seen = posted_version(request.POST)
     if action == "reject":
-        services.incident_review(incident, "reject", user=request.user)
+        services.incident_review(incident, "reject", user=request.user, expected_version=seen)
         messages.success(request, f"Incident {incident.pk} rejected.")
         return _after_review(incident)
     if action == "duplicate":
-        return _mark_duplicate(request, incident)
+        return _mark_duplicate(request, incident, seen)
     if action not in ("save", "approve"):
         return HttpResponse("Unknown action.", status=400)
     form = IncidentReviewForm(
@@ -150,17 +173,15 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     )
     actors = actor_formset(request.POST, incident=incident)
     if form.is_valid() and actors.is_valid():
-        changes = form.changes()
-        if action == "save" and incident.status == DRAFT:
-            changes["status"] = Incident.Status.REVIEWED  # saved by an analyst: a re-parse keeps it
         try:
             with transaction.atomic():
-                services.incident_update(
+                services.incident_update(  # an analyst's save of a draft makes it reviewed
                     incident,
                     actors=actor_links(actors),
                     sources=form.cleaned_data["sources"],
                     user=request.user,
-                    **changes,
+                    expected_version=seen,
+                    **form.changes(),
                 )
                 if action == "approve":
                     services.incident_review(incident, "approve", user=request.user)
@@ -177,12 +198,12 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     return render(request, "incidents/incident_review.html", context, status=400)
 
 
-def _mark_duplicate(request: HttpRequest, incident: Incident) -> HttpResponse:
+def _mark_duplicate(request: HttpRequest, incident: Incident, seen: int | None) -> HttpResponse:
     raw = request.POST.get("duplicate_of", "").strip().lstrip("#")
     try:
         if not raw.isdigit():
             raise ValidationError("Give the id of the original incident (a number).")
-        services.incident_mark_duplicate(incident, int(raw), user=request.user)
+        services.incident_mark_duplicate(incident, int(raw), user=request.user, expected_version=seen)
     except ValidationError as exc:
         incident = _incident(incident.pk)
         context = _context(
