@@ -198,3 +198,50 @@ def slow_parse_worker(transactional_db, tmp_path):
     env = {"PARSE_TIME_LIMIT": "1", "INCIDENTS_TEST_SLOW_PARSE_SECONDS": "600"}
     with _worker(log_path, env=env, args=("--include", "tests.support.slow_parse")):
         yield log_path
+
+
+@pytest.fixture
+def api_world(db, analyst):
+    """A small, linked world for API tests: two countries, actors (one protected by an incident link),
+    a location, a source cited by an incident, and an article with a long text behind one incident.
+    Returns a dict of the objects by name."""
+    from incidents.models import (
+        Actor,
+        Article,
+        Country,
+        Incident,
+        IncidentActor,
+        IncidentSource,
+        Location,
+        Source,
+    )
+
+    iq = Country.objects.create(code="IQ", name="Iraq")
+    sy = Country.objects.create(code="SY", name="Syria")
+    isis = Actor.objects.create(name="Islamic State", actor_type="rebel_group")
+    army = Actor.objects.create(name="Military Forces of Iraq", actor_type="state_forces", country=iq)
+    spare = Actor.objects.create(name="Unlinked Actor", actor_type="civilians", country=sy)
+    reuters = Source.objects.create(name="Reuters", domain="reuters.com", scale="international")
+    place = Location.objects.create(
+        name="Hasakah", country=sy, admin1="Al-Hasakeh", latitude=36.5, longitude=40.7
+    )
+    article = Article.objects.create(
+        text="ARTICLE-BODY " * 2000, published=dt.date(2022, 1, 23), content_hash="f" * 64, publisher=reuters
+    )
+    raid = Incident.objects.create(
+        start_date=dt.date(2022, 1, 21), country=iq, admin1="Diyala", event_type="Battles",
+        sub_event_type="Armed clash", fatalities_best=11, latitude=33.9, longitude=44.9,
+        summary="=HYPERLINK(\"http://evil\") raid", status="published", article=article,
+    )  # fmt: skip
+    market = Incident.objects.create(
+        start_date=dt.date(2021, 10, 5), country=sy, admin1="Al-Hasakeh", location=place,
+        event_type="Explosions/Remote violence", sub_event_type="Remote explosive/landmine/IED",
+        fatalities_best=3, summary="Car bomb", status="draft",
+    )  # fmt: skip
+    IncidentActor.objects.create(incident=raid, actor=isis, role="actor1")
+    IncidentActor.objects.create(incident=raid, actor=army, role="actor2")
+    IncidentSource.objects.create(incident=raid, source=reuters, article=article)
+    return {
+        "iq": iq, "sy": sy, "isis": isis, "army": army, "spare": spare, "reuters": reuters,
+        "place": place, "article": article, "raid": raid, "market": market,
+    }  # fmt: skip

@@ -105,7 +105,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         )
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        incident = incident_update(incident, actors=data.pop("actors", None), **data)
+        incident = incident_update(incident, actors=data.pop("incident_actors", None), **data)
         fresh = self.get_queryset().prefetch_related("evidence").get(pk=incident.pk)
         return Response(
             IncidentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
