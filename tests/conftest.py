@@ -245,3 +245,27 @@ def api_world(db, analyst):
         "iq": iq, "sy": sy, "isis": isis, "army": army, "spare": spare, "reuters": reuters,
         "place": place, "article": article, "raid": raid, "market": market,
     }  # fmt: skip
+
+
+@pytest.fixture
+def add_incidents(api_world):
+    """`add(n, **fields)`: n more published incidents like api_world's raid (same long article, actors
+    and source), for tests that compare the cost of a few rows with many."""
+    from incidents.models import Incident, IncidentActor, IncidentSource
+
+    def add(n: int, **fields) -> list:
+        raid = api_world["raid"]
+        made = []
+        for _ in range(n):
+            like_raid = {
+                "start_date": raid.start_date, "country": raid.country, "event_type": raid.event_type,
+                "sub_event_type": raid.sub_event_type, "status": "published", "article": raid.article,
+                "latitude": raid.latitude, "longitude": raid.longitude,
+            }  # fmt: skip
+            incident = Incident.objects.create(**{**like_raid, **fields})
+            IncidentActor.objects.create(incident=incident, actor=api_world["isis"], role="actor1")
+            IncidentSource.objects.create(incident=incident, source=api_world["reuters"])
+            made.append(incident)
+        return made
+
+    return add

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from incidents.api.acled_columns import COLUMNS, acled_row, linked_chunks
+from incidents.api.acled_columns import COLUMNS, acled_row, csv_safe, linked_chunks
 from incidents.api.csv_copy import copy_csv
 from incidents.api.rows import renders_in_database
 from incidents.models import Incident
@@ -42,10 +42,20 @@ def _rows(queryset) -> Iterator[Incident]:
 
 def csv_lines(incidents: Iterable[Incident]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    # "\r\n" as the writer's terminator makes it quote a field holding a lone CR (as COPY does);
+    # each row then ends in "\n" alone, as COPY's rows do.
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+
+    def end_row() -> None:
+        buffer.seek(buffer.tell() - 2)
+        buffer.write("\n")
+        buffer.truncate()
+
     writer.writeheader()
+    end_row()
     for n, incident in enumerate(incidents, 1):
-        writer.writerow(acled_row(incident))
+        writer.writerow({column: csv_safe(value) for column, value in acled_row(incident).items()})
+        end_row()
         if n % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
