@@ -137,7 +137,9 @@ class IncidentDetailSerializer(IncidentSerializer):
 class ArticleSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="publisher.name", default="", read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
-    source_url = serializers.URLField(source="url", read_only=True)
+    source_url = serializers.CharField(
+        source="url", read_only=True, help_text='The URL given at upload, or "".'
+    )
     incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
