@@ -20,6 +20,14 @@ SEED_PATH = SHARED / "seed" / "mehr-2022-01-daesh-iraq-syria.txt"
 SEED_PUBLISHED = dt.date(2022, 1, 23)
 
 
+def body_json(response):
+    """A test client response's JSON, read to the end when it is streamed (the ACLED read API)."""
+    import json
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(content)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttle counts live in the cache: every test starts with none."""

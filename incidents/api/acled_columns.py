@@ -154,8 +154,17 @@ def source_links(incident: Incident) -> list[IncidentSource]:
 
 def linked_chunks(queryset: QuerySet[Incident], size: int) -> Iterator[Incident]:
     """Every incident of the queryset, read in chunks with their links attached: flat memory."""
+    return linked_rows(with_acled_relations(queryset), size)
+
+
+def linked_rows(queryset: QuerySet[Incident], size: int) -> Iterator[Incident]:
+    """`linked_chunks` for a queryset already `with_acled_relations` (and perhaps sliced).
+
+    `.iterator()` reads through a server-side cursor on PostgreSQL, `size` rows at a time, so
+    neither the database driver nor this process ever holds more than one chunk.
+    """
     chunk: list[Incident] = []
-    for incident in with_acled_relations(queryset).iterator(chunk_size=size):
+    for incident in queryset.iterator(chunk_size=size):
         chunk.append(incident)
         if len(chunk) == size:
             yield from attach_links(chunk)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Actor, IncidentActor
+from tests.conftest import body_json
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +103,34 @@ def test_exports_cost_the_same_queries_for_many_rows_and_never_read_article_text
 
 def test_acled_rows_still_show_the_publishers_scale(api_client, api_world):
     response = api_client.get("/api/acled/read", {"fields": "event_id_cnty|source_scale"})
-    rows = {row["event_id_cnty"]: row["source_scale"] for row in response.json()["data"]}
+    rows = {row["event_id_cnty"]: row["source_scale"] for row in body_json(response)["data"]}
     assert rows[f"IQ{api_world['raid'].pk}"] == "International"
     assert rows[f"SY{api_world['market'].pk}"] == ""
+
+
+@pytest.mark.parametrize(
+    "path, params, chunk",
+    [
+        ("/api/acled/read", {"limit": "5000"}, "incidents.api.acled.STREAM_CHUNK"),
+        ("/api/v1/incidents/", {"format": "geojson"}, "incidents.api.export.CHUNK"),
+    ],
+)
+def test_big_acled_pages_and_geojson_stream_chunk_by_chunk(
+    api_client, add_incidents, monkeypatch, path, params, chunk
+):
+    """Rows are read a chunk at a time and written as they come: nothing holds the whole answer."""
+    add_incidents(10)  # and api_world's two: 12 rows for an analyst
+    monkeypatch.setattr(chunk, 3)
+    response = api_client.get(path, params)
+    assert response.status_code == 200 and response.streaming
+    with CaptureQueriesContext(connection) as queries:
+        pieces = [piece for piece in response.streaming_content if piece]
+    # 12 rows in chunks of 3: the links are read per chunk, while the answer is being sent
+    link_reads = [q for q in queries.captured_queries if "incidents_incidentactor" in q["sql"]]
+    assert len(link_reads) == 4
+    assert len(pieces) > 2  # the head, rows, the tail: written piece by piece
+    body = json.loads(b"".join(pieces))
+    rows = body["data"] if "data" in body else body["features"]
+    assert len(rows) == 12
+    if "count" in body:
+        assert body["count"] == 12 and body["success"] is True
