@@ -25,4 +25,4 @@ RUN python -m incidents.extraction --build-gazetteer && chmod -R a+rX /app/cache
 USER app
 ENV INCIDENTS_VAR_DIR=/tmp/var DJANGO_STATIC_ROOT=/app/static
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "config.log_redaction.RedactingGunicornLogger"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import django_filters
 from django import forms
@@ -42,16 +43,38 @@ def full_text(queryset, value: str):
     return queryset.filter(Q(summary__icontains=value) | Q(article__text__icontains=value))
 
 
-class IncidentFilterForm(forms.Form):
-    """Checks the values that need more than a type check, so a bad one is reported by name."""
+# The largest values the database columns hold: a bigger number in a filter is a 400, not an
+# integer overflow inside the query (PostgreSQL) or the driver (SQLite).
+COUNT_MAX = 2**31 - 1  # PositiveIntegerField
+ID_MAX = 2**63 - 1  # BigAutoField
+
+
+class CountryCodesForm(forms.Form):
+    """`country`: ISO 3166-1 alpha-2 codes, comma-separated; anything else is reported by name."""
 
     def clean_country(self):
         value = self.cleaned_data.get("country") or ""
         codes = [c.strip().upper() for c in value.split(",") if c.strip()]
-        bad = [c for c in codes if len(c) != 2 or not c.isalpha()]
+        bad = [c for c in codes if len(c) != 2 or not c.isascii() or not c.isalpha()]
         if bad:
-            raise ValidationError(f"Not ISO 3166-1 alpha-2 codes: {', '.join(bad)}")
+            # the codes go in as a parameter: a `%` in them must not be read as a format
+            raise ValidationError("Not ISO 3166-1 alpha-2 codes: %(codes)s", params={"codes": ", ".join(bad)})
         return ",".join(codes)
+
+
+def filter_country(queryset, name, value):
+    """Rows in any of the (already checked) comma-separated country codes."""
+    return queryset.filter(country_id__in=value.split(",")) if value else queryset
+
+
+class IncidentFilterForm(CountryCodesForm):
+    """Checks the values that need more than a type check, so a bad one is reported by name."""
+
+    def clean_actor(self):
+        value = (self.cleaned_data.get("actor") or "").strip()
+        if value.isdigit() and int(value) > ID_MAX:
+            raise ValidationError(f"No actor has an id that large (at most {ID_MAX}).")
+        return value
 
     def clean_bbox(self):
         value = self.cleaned_data.get("bbox") or ""
@@ -118,6 +141,32 @@ def lean(filterset_class):
     return filterset_class
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within what the column holds (NumberFilter takes any decimal)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, max_value: int = COUNT_MAX, **kwargs):
+        super().__init__(*args, min_value=0, max_value=max_value, **kwargs)
+
+
+# An ISO time whose `+hh:mm` offset was sent unencoded: the `+` arrives as a space.
+_OFFSET_AS_SPACE = re.compile(r"(\d) (\d\d(?::?\d\d)?)$")
+
+
+class OffsetDateTimeField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _OFFSET_AS_SPACE.sub(r"\1+\2", value.strip())
+        return super().to_python(value)
+
+
+class OffsetDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 time; `2022-01-01T00:00:00 05:00` reads as `+05:00` (an unencoded `+`)."""
+
+    field_class = OffsetDateTimeField
+
+
 @lean
 class IncidentFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
@@ -132,7 +181,7 @@ class IncidentFilter(django_filters.FilterSet):
     admin1 = django_filters.CharFilter(
         field_name="admin1", lookup_expr="iexact", label="First-level division"
     )
-    location = django_filters.NumberFilter(field_name="location_id", label="Location id")
+    location = IntegerFilter(field_name="location_id", max_value=ID_MAX, label="Location id")
     location_name = django_filters.CharFilter(
         field_name="location_name", lookup_expr="icontains", label="Place name (substring)"
     )
@@ -146,23 +195,19 @@ class IncidentFilter(django_filters.FilterSet):
     actor_role = django_filters.ChoiceFilter(
         choices=IncidentActor.Role.choices, method="filter_noop", label="Limit `actor` to this role"
     )
-    fatalities_min = django_filters.NumberFilter(
-        field_name="fatalities_best", lookup_expr="gte", label="At least"
-    )
-    fatalities_max = django_filters.NumberFilter(
-        field_name="fatalities_best", lookup_expr="lte", label="At most"
-    )
+    fatalities_min = IntegerFilter(field_name="fatalities_best", lookup_expr="gte", label="At least")
+    fatalities_max = IntegerFilter(field_name="fatalities_best", lookup_expr="lte", label="At most")
     status = django_filters.MultipleChoiceFilter(choices=Incident.Status.choices, label="Review status")
     bbox = django_filters.CharFilter(
         method="filter_bbox", label="Bounding box: min_lon,min_lat,max_lon,max_lat"
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = OffsetDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Changed at or after this time (ISO 8601): a change feed",
     )
     q = django_filters.CharFilter(method="filter_q", label="Full-text search over summaries and article text")
-    article = django_filters.NumberFilter(field_name="article_id", label="Drafted from this article")
+    article = IntegerFilter(field_name="article_id", max_value=ID_MAX, label="Drafted from this article")
     background = django_filters.ChoiceFilter(
         choices=BACKGROUND_CHOICES,
         method="filter_background",
@@ -181,7 +226,7 @@ class IncidentFilter(django_filters.FilterSet):
         return queryset  # read by filter_actor
 
     def filter_country(self, queryset, name, value):
-        return queryset.filter(country_id__in=value.split(",")) if value else queryset
+        return filter_country(queryset, name, value)
 
     def filter_actor(self, queryset, name, value):
         links = IncidentActor.objects.all()
@@ -209,21 +254,27 @@ class IncidentFilter(django_filters.FilterSet):
 class ActorFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
     actor_type = django_filters.ChoiceFilter(choices=Actor.ACTOR_TYPE_CHOICES)
-    country = django_filters.CharFilter(field_name="country_id", lookup_expr="iexact")
+    country = django_filters.CharFilter(
+        method=filter_country, label="ISO 3166-1 alpha-2 code(s), comma-separated"
+    )
 
     class Meta:
         model = Actor
+        form = CountryCodesForm
         fields: list[str] = []
 
 
 class LocationFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains")
-    country = django_filters.CharFilter(field_name="country_id", lookup_expr="iexact")
+    country = django_filters.CharFilter(
+        method=filter_country, label="ISO 3166-1 alpha-2 code(s), comma-separated"
+    )
     admin1 = django_filters.CharFilter(lookup_expr="iexact")
     kind = django_filters.ChoiceFilter(choices=Location.Kind.choices)
 
     class Meta:
         model = Location
+        form = CountryCodesForm
         fields: list[str] = []
 
 

@@ -20,6 +20,14 @@ SEED_PATH = SHARED / "seed" / "mehr-2022-01-daesh-iraq-syria.txt"
 SEED_PUBLISHED = dt.date(2022, 1, 23)
 
 
+def body_json(response):
+    """A test client response's JSON, read to the end when it is streamed (the ACLED read API)."""
+    import json
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(content)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """API throttle counts live in the cache: every test starts with none."""
@@ -377,3 +385,74 @@ def second_analyst(db, django_user_model):
     user = django_user_model.objects.create_user("bea", password="a-long-test-password")
     user.groups.add(Group.objects.get_or_create(name="analysts")[0])
     return user
+
+
+@pytest.fixture
+def api_world(db, analyst):
+    """A small, linked world for API tests: two countries, actors (one protected by an incident link),
+    a location, a source cited by an incident, and an article with a long text behind one incident.
+    Returns a dict of the objects by name."""
+    from incidents.models import (
+        Actor,
+        Article,
+        Country,
+        Incident,
+        IncidentActor,
+        IncidentSource,
+        Location,
+        Source,
+    )
+
+    iq = Country.objects.create(code="IQ", name="Iraq")
+    sy = Country.objects.create(code="SY", name="Syria")
+    isis = Actor.objects.create(name="Islamic State", actor_type="rebel_group")
+    army = Actor.objects.create(name="Military Forces of Iraq", actor_type="state_forces", country=iq)
+    spare = Actor.objects.create(name="Unlinked Actor", actor_type="civilians", country=sy)
+    reuters = Source.objects.create(name="Reuters", domain="reuters.com", scale="international")
+    place = Location.objects.create(
+        name="Hasakah", country=sy, admin1="Al-Hasakeh", latitude=36.5, longitude=40.7
+    )
+    article = Article.objects.create(
+        text="ARTICLE-BODY " * 2000, published=dt.date(2022, 1, 23), content_hash="f" * 64, publisher=reuters
+    )
+    raid = Incident.objects.create(
+        start_date=dt.date(2022, 1, 21), country=iq, admin1="Diyala", event_type="Battles",
+        sub_event_type="Armed clash", fatalities_best=11, latitude=33.9, longitude=44.9,
+        summary="=HYPERLINK(\"http://evil\") raid", status="published", article=article,
+    )  # fmt: skip
+    market = Incident.objects.create(
+        start_date=dt.date(2021, 10, 5), country=sy, admin1="Al-Hasakeh", location=place,
+        event_type="Explosions/Remote violence", sub_event_type="Remote explosive/landmine/IED",
+        fatalities_best=3, summary="Car bomb", status="draft",
+    )  # fmt: skip
+    IncidentActor.objects.create(incident=raid, actor=isis, role="actor1")
+    IncidentActor.objects.create(incident=raid, actor=army, role="actor2")
+    IncidentSource.objects.create(incident=raid, source=reuters, article=article)
+    return {
+        "iq": iq, "sy": sy, "isis": isis, "army": army, "spare": spare, "reuters": reuters,
+        "place": place, "article": article, "raid": raid, "market": market,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def add_incidents(api_world):
+    """`add(n, **fields)`: n more published incidents like api_world's raid (same long article, actors
+    and source), for tests that compare the cost of a few rows with many."""
+    from incidents.models import Incident, IncidentActor, IncidentSource
+
+    def add(n: int, **fields) -> list:
+        raid = api_world["raid"]
+        made = []
+        for _ in range(n):
+            like_raid = {
+                "start_date": raid.start_date, "country": raid.country, "event_type": raid.event_type,
+                "sub_event_type": raid.sub_event_type, "status": "published", "article": raid.article,
+                "latitude": raid.latitude, "longitude": raid.longitude,
+            }  # fmt: skip
+            incident = Incident.objects.create(**{**like_raid, **fields})
+            IncidentActor.objects.create(incident=incident, actor=api_world["isis"], role="actor1")
+            IncidentSource.objects.create(incident=incident, source=api_world["reuters"])
+            made.append(incident)
+        return made
+
+    return add

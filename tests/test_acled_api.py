@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from incidents.api.acled_columns import COLUMNS
 from incidents.models import Actor, Country, Incident, IncidentActor, IncidentSource, Source
 from incidents.services.tokens import api_token_create, api_token_revoke
+from tests.conftest import body_json
 
 URL = "/api/acled/read"
 EMAIL = "Reader@Example.org"
@@ -276,7 +277,7 @@ def get(key):
 
     def _get(**params):
         response = client.get(URL, {"key": key, "email": EMAIL, **params})
-        return response.status_code, response.json()
+        return response.status_code, body_json(response)
 
     return _get
 
@@ -464,7 +465,7 @@ def test_bad_parameters_say_which(get, data, params, status, words):
 
 
 def _failure(response) -> tuple[int, str]:
-    body = response.json()
+    body = body_json(response)
     assert body["success"] is False and body["status"] == response.status_code
     return response.status_code, body["error"][0]["message"]
 
@@ -509,7 +510,7 @@ def test_a_bearer_token_works_too(data, key):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = client.get(URL, {"country": "Syria"})
     assert response.status_code == 200
-    assert _ids(response.json()) == _names(data, "strike")
+    assert _ids(body_json(response)) == _names(data, "strike")
     client.credentials(HTTP_AUTHORIZATION="Bearer idk_nope")
     assert _failure(client.get(URL)) == (401, "Invalid API token.")
 
@@ -519,6 +520,6 @@ def test_drafts_are_for_analysts_only(data, get, analyst):
     analyst.save()
     _, raw = api_token_create(analyst)
     as_analyst = APIClient().get(URL, {"key": raw, "email": "ana@example.org", "event_date": "2022-01-22"})
-    assert _ids(as_analyst.json()) == _names(data, "draft")
+    assert _ids(body_json(as_analyst)) == _names(data, "draft")
     assert _ids(get(event_date="2022-01-22")[1]) == []
     assert "IQ" + str(data["draft"].pk) not in _ids(get(limit="5000")[1])

@@ -20,7 +20,12 @@ def test_schema_documents_every_incident_filter_and_the_pages():
         assert name in params, name
         assert params[name].get("description"), f"{name} has no description"
     background = params["background"]
-    assert background["schema"]["enum"] == ["exclude", "include", "only"]
+    assert background["schema"]["enum"] == [
+        "exclude",
+        "include",
+        "only",
+        "",
+    ]  # "" (as forms send it): no filter
     assert "`include` (the default" in background["description"]
     assert {"confidence", "-confidence"} <= set(params["ordering"]["schema"]["enum"])
     for path in ("/api/v1/actors/", "/api/v1/locations/", "/api/v1/sources/", "/api/v1/articles/",

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from incidents.models import Incident, IncidentActor, IncidentSource
+from incidents.models import Incident, IncidentActor, IncidentSource, Source
 
 COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -93,8 +93,34 @@ def isonumeric_by_alpha2() -> dict[str, int]:
 
 
 def with_acled_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    """The single-valued relations `acled_row` reads; the actors and sources come from `attach_links`."""
-    return queryset.select_related("country", "location", "article__publisher")
+    """The single-valued relations `acled_row` reads; the actors and sources come from `attach_links`.
+
+    The article is not joined in whole: its text (often hundreds of KB) would be read for every
+    row and printed in none; only its publisher's scale is.
+    """
+    return queryset.select_related("country", "location").annotate(
+        acled_publisher_scale=F("article__publisher__scale")
+    )
+
+
+_SCALE_LABELS = dict(Source.Scale.choices)
+
+
+def _source_scale(incident: Incident) -> str:
+    if hasattr(incident, "acled_publisher_scale"):
+        return _SCALE_LABELS.get(incident.acled_publisher_scale, "") if incident.acled_publisher_scale else ""
+    publisher = incident.article.publisher if incident.article_id else None
+    return publisher.get_scale_display() if publisher else ""
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, defused with a leading quote (OWASP)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def attach_links(incidents: list[Incident]) -> list[Incident]:
@@ -128,8 +154,17 @@ def source_links(incident: Incident) -> list[IncidentSource]:
 
 def linked_chunks(queryset: QuerySet[Incident], size: int) -> Iterator[Incident]:
     """Every incident of the queryset, read in chunks with their links attached: flat memory."""
+    return linked_rows(with_acled_relations(queryset), size)
+
+
+def linked_rows(queryset: QuerySet[Incident], size: int) -> Iterator[Incident]:
+    """`linked_chunks` for a queryset already `with_acled_relations` (and perhaps sliced).
+
+    `.iterator()` reads through a server-side cursor on PostgreSQL, `size` rows at a time, so
+    neither the database driver nor this process ever holds more than one chunk.
+    """
     chunk: list[Incident] = []
-    for incident in with_acled_relations(queryset).iterator(chunk_size=size):
+    for incident in queryset.iterator(chunk_size=size):
         chunk.append(incident)
         if len(chunk) == size:
             yield from attach_links(chunk)
@@ -150,7 +185,6 @@ def acled_row(incident: Incident) -> dict[str, object]:
     inter1 = INTER_CODES.get(type1, 8) if type1 else 0
     inter2 = INTER_CODES.get(type2, 8) if type2 else 0
     sources = [link.source for link in source_links(incident)]
-    publisher = incident.article.publisher if incident.article_id else None
     country = incident.country
     return {
         "event_id_cnty": f"{incident.country_id or 'XX'}{incident.pk}",
@@ -179,7 +213,7 @@ def acled_row(incident: Incident) -> dict[str, object]:
         "longitude": incident.longitude if incident.longitude is not None else "",
         "geo_precision": GEO_PRECISION.get(incident.geo_precision, 3),
         "source": "; ".join(s.name for s in sources),
-        "source_scale": publisher.get_scale_display() if publisher else "",
+        "source_scale": _source_scale(incident),
         "notes": incident.summary,
         "fatalities": incident.fatalities_best or 0,
         "tags": "",

@@ -47,6 +47,14 @@ def _case(column: str, mapping: dict, default) -> str:
     return f"CASE {column} {whens} ELSE {_literal(default)} END"
 
 
+def _safe(text_sql: str) -> str:
+    """The text cell defused as `csv_safe` does: a leading = + - @ tab or CR gets a quote first."""
+    return (
+        "(SELECT CASE WHEN left(v, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || v ELSE v END"
+        f" FROM (SELECT {text_sql} AS v) safe)"
+    )
+
+
 def _inter(types: str) -> str:
     """ACLED's inter code of the first actor in a role: 0 without one, 8 for an unknown type."""
     return f"COALESCE(({_case(f'{types}[1]', INTER_CODES, 8)}) * SIGN(cardinality({types})), 0)"
@@ -66,28 +74,28 @@ def copy_sql(queryset: QuerySet[Incident]) -> tuple[str, tuple]:
         "disorder_type": f"NULLIF({_case('i.event_type', DISORDER_TYPE, '')}, '')",
         "event_type": "i.event_type",
         "sub_event_type": "i.sub_event_type",
-        "actor1": "act.a1[1]",
-        "assoc_actor_1": "NULLIF(array_to_string(act.a1[2:], '; '), '')",
+        "actor1": _safe("act.a1[1]"),
+        "assoc_actor_1": _safe("NULLIF(array_to_string(act.a1[2:], '; '), '')"),
         "inter1": "inter.i1",
-        "actor2": "act.a2[1]",
-        "assoc_actor_2": "NULLIF(array_to_string(act.a2[2:] || act.assoc, '; '), '')",
+        "actor2": _safe("act.a2[1]"),
+        "assoc_actor_2": _safe("NULLIF(array_to_string(act.a2[2:] || act.assoc, '; '), '')"),
         "inter2": "inter.i2",
         "interaction": "CASE WHEN LEAST(inter.i1, inter.i2) = 0 THEN GREATEST(inter.i1, inter.i2) "
         "ELSE LEAST(inter.i1, inter.i2) * 10 + GREATEST(inter.i1, inter.i2) END",
         "civilian_targeting": "CASE WHEN act.t2[1] = 'civilians' THEN 'Civilian targeting' END",
         "iso": "iso.number",
         "region": "NULL",
-        "country": "c.name",
-        "admin1": "NULLIF(i.admin1, '')",
-        "admin2": "NULLIF(l.admin2, '')",
-        "admin3": "NULLIF(l.admin3, '')",
-        "location": "COALESCE(NULLIF(i.location_name, ''), NULLIF(l.name, ''))",
+        "country": _safe("c.name"),
+        "admin1": _safe("NULLIF(i.admin1, '')"),
+        "admin2": _safe("NULLIF(l.admin2, '')"),
+        "admin3": _safe("NULLIF(l.admin3, '')"),
+        "location": _safe("COALESCE(NULLIF(i.location_name, ''), NULLIF(l.name, ''))"),
         "latitude": "i.latitude",
         "longitude": "i.longitude",
         "geo_precision": _case("i.geo_precision", GEO_PRECISION, 3),
-        "source": "src.names",
+        "source": _safe("src.names"),
         "source_scale": f"NULLIF({_case('pub.scale', dict(Source.Scale.choices), None)}, '')",
-        "notes": "NULLIF(i.summary, '')",
+        "notes": _safe("NULLIF(i.summary, '')"),
         "fatalities": "COALESCE(i.fatalities_best, 0)",
         "tags": "NULL",
         "timestamp": "FLOOR(EXTRACT(EPOCH FROM i.updated_at))::bigint",

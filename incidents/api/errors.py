@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import status
@@ -18,10 +19,22 @@ def exception_handler(exc, context):
             {"detail": f"The request body is too large; an article may be at most {limit:.0f} MB."},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Response({"detail": _still_used(exc)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         # model validation (event/sub-event pairs, date order, unique names) speaks as a 400
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+def _still_used(exc: ProtectedError | RestrictedError) -> str:
+    """Why a delete was refused: what still refers to the record, counted by kind."""
+    kinds: dict[str, int] = {}
+    for obj in exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects:
+        label = "incident" if obj._meta.model_name.startswith("incident") else obj._meta.verbose_name
+        kinds[label] = kinds.get(label, 0) + 1
+    uses = ", ".join(f"{n} {label}{'s' if n > 1 else ''}" for label, n in kinds.items())
+    return f"Not deleted: still used by {uses}. Remove it from them first."
 
 
 def _wants_json(request) -> bool:

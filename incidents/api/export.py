@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from incidents.api.acled_columns import COLUMNS, acled_row, linked_chunks
+from incidents.api.acled_columns import COLUMNS, acled_row, csv_safe, linked_chunks
 from incidents.api.csv_copy import copy_csv
 from incidents.api.rows import renders_in_database
 from incidents.models import Incident
@@ -42,10 +42,20 @@ def _rows(queryset) -> Iterator[Incident]:
 
 def csv_lines(incidents: Iterable[Incident]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    # "\r\n" as the writer's terminator makes it quote a field holding a lone CR (as COPY does);
+    # each row then ends in "\n" alone, as COPY's rows do.
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+
+    def end_row() -> None:
+        buffer.seek(buffer.tell() - 2)
+        buffer.write("\n")
+        buffer.truncate()
+
     writer.writeheader()
+    end_row()
     for n, incident in enumerate(incidents, 1):
-        writer.writerow(acled_row(incident))
+        writer.writerow({column: csv_safe(value) for column, value in acled_row(incident).items()})
+        end_row()
         if n % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -53,22 +63,31 @@ def csv_lines(incidents: Iterable[Incident]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _feature(incident: Incident) -> str:
+    has_point = incident.latitude is not None and incident.longitude is not None
+    feature = {
+        "type": "Feature",
+        "id": incident.pk,
+        "geometry": {"type": "Point", "coordinates": [incident.longitude, incident.latitude]}
+        if has_point
+        else None,
+        "properties": {**acled_row(incident), "id": incident.pk, "status": incident.status},
+    }
+    return json.dumps(feature, default=str)
+
+
 def geojson_chunks(incidents: Iterable[Incident]) -> Iterator[str]:
+    """A FeatureCollection, written 200 features at a time (one write per feature is slow to send)."""
     yield '{"type": "FeatureCollection", "features": ['
-    first = True
+    batch: list[str] = []
+    sent = False
     for incident in incidents:
-        row = acled_row(incident)
-        has_point = incident.latitude is not None and incident.longitude is not None
-        feature = {
-            "type": "Feature",
-            "id": incident.pk,
-            "geometry": {"type": "Point", "coordinates": [incident.longitude, incident.latitude]}
-            if has_point
-            else None,
-            "properties": {**row, "id": incident.pk, "status": incident.status},
-        }
-        yield ("" if first else ",") + json.dumps(feature, default=str)
-        first = False
+        batch.append(_feature(incident))
+        if len(batch) == 200:
+            yield ("," if sent else "") + ",".join(batch)
+            batch, sent = [], True
+    if batch:
+        yield ("," if sent else "") + ",".join(batch)
     yield "]}"
 
 

@@ -168,7 +168,7 @@ class KeysetPagination(BasePagination):
                 "name": "page_size",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
                 "description": f"Rows per page, 1 to {self.max_page_size} (default {self.page_size}).",
             },
             {

@@ -140,7 +140,9 @@ class IncidentDetailSerializer(IncidentSerializer):
 class ArticleSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="publisher.name", default="", read_only=True)
     url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
-    source_url = serializers.URLField(source="url", read_only=True)
+    source_url = serializers.CharField(
+        source="url", read_only=True, help_text='The URL given at upload, or "".'
+    )
     incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -184,6 +186,8 @@ class _AliasesMixin:
     def validate_aliases(self, value) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise serializers.ValidationError("A list of names.")
+        if any("\x00" in v for v in value):
+            raise serializers.ValidationError("A name may not contain a NUL character.")
         return [" ".join(v.split()) for v in value if v.strip()]
 
 
@@ -211,6 +215,8 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class IncidentActorWriteSerializer(serializers.Serializer):
+    """One link as written: the actor's id and its role (read back from an IncidentActor)."""
+
     actor = serializers.PrimaryKeyRelatedField(queryset=Actor.objects.all())
     role = serializers.ChoiceField(choices=IncidentActor.Role.choices)
 
@@ -218,7 +224,8 @@ class IncidentActorWriteSerializer(serializers.Serializer):
 class IncidentWriteSerializer(serializers.ModelSerializer):
     """What analysts and read-write clients send to create or change an incident."""
 
-    actors = IncidentActorWriteSerializer(many=True, required=False)
+    # read from (and shown as) the incident's links, so the browsable API's forms can render it
+    actors = IncidentActorWriteSerializer(many=True, required=False, source="incident_actors")
     version = serializers.IntegerField(
         min_value=1,
         required=False,

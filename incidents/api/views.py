@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -37,6 +38,11 @@ from incidents.services import (
 from incidents.services.incidents import record_save
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: IncidentDetailSerializer}),
+    update=extend_schema(responses={200: IncidentDetailSerializer}),
+    partial_update=extend_schema(responses={200: IncidentDetailSerializer}),
+)
 class IncidentViewSet(viewsets.ModelViewSet):
     """Incidents; `?format=csv` (ACLED columns) or `?format=geojson` streams the whole filtered list."""
 
@@ -127,7 +133,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         try:
             incident = incident_update(
                 incident,
-                actors=data.pop("actors", None),
+                actors=data.pop("incident_actors", None),
                 user=request.user,
                 expected_version=expected(header, data.pop("version", None)),
                 **data,

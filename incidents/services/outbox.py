@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from incidents.models import Article, BulkAction
@@ -227,10 +227,18 @@ class OutboxState:
 
 
 def outbox_state() -> OutboxState:
+    """Two queries whatever the backlog: the waiting articles' count and age in one aggregate, and
+    the claims in progress (one per busy worker process) checked here."""
     now = timezone.now()
     # an article queued moments ago is on its way: only those due for a while count as waiting
-    waiting = due_articles(now - timedelta(seconds=30))
-    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
-    return OutboxState(
-        waiting=waiting.count(), stuck_processing=dead_claims(now).count(), oldest_waiting=oldest
+    waiting = due_articles(now - timedelta(seconds=30)).aggregate(n=Count("pk"), oldest=Min("created_at"))
+    expired_before = now - claim_timeout()
+    claims = Article.objects.filter(status=Article.Status.PROCESSING).values_list(
+        "claimed_by", "parse_started_at"
     )
+    stuck = sum(
+        1
+        for owner, started in claims
+        if started is None or started < expired_before or not process_alive(owner)
+    )
+    return OutboxState(waiting=waiting["n"], stuck_processing=stuck, oldest_waiting=waiting["oldest"])
