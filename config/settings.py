@@ -185,6 +185,7 @@ for _name in ("AXES_FAILURE_LIMIT", "AXES_IP_FAILURE_LIMIT", "AXES_COOLOFF_MINUT
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # lockouts are still logged; not every attempt and start-up banner
 AXES_HANDLER = "incidents.security.DeskAxesHandler"
 AXES_LOCKOUT_CALLABLE = "incidents.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "incidents.security.client_ip"

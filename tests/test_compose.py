@@ -18,18 +18,19 @@ def _compose() -> dict:
 
 def test_services_and_health_checks():
     services = _compose()["services"]
-    assert set(services) == {"db", "redis", "web", "worker"}
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
     for name, service in services.items():
         assert "test" in service["healthcheck"], name
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
     assert "gunicorn config.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
+    assert services["beat"]["command"].startswith("celery -A config beat")
 
 
 def test_app_services_wait_for_healthy_backends_and_use_them():
     services = _compose()["services"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         service = services[name]
         assert service["depends_on"] == {
             "db": {"condition": "service_healthy"},

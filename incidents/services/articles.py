@@ -79,13 +79,7 @@ def article_ingest(
         file_title, raw = decode_upload(file_name, file_data, max_bytes)
         title = title or file_title
     else:
-        raw = text or ""
-        if len(raw.encode("utf-8")) > max_bytes:
-            raise ArticleRejected(
-                f"The text is over the {max_bytes / 1_048_576:.0f} MB limit.", too_large=True
-            )
-        if "\x00" in raw:
-            raise ArticleRejected("The text contains NUL characters; paste plain text.")
+        raw = _pasted_text(text or "", max_bytes)
     body = clean_text(raw)
     if not body and not document:
         raise ArticleRejected("The article is empty: there is no text to parse.")
@@ -119,6 +113,22 @@ def article_ingest(
                 Article.objects.filter(pk=article.pk).update(dispatch_due_at=timezone.now())
                 outbox.parse_send_on_commit(article.pk)
     return IngestResult(article=article, created=created)
+
+
+def _pasted_text(raw: str, max_bytes: int) -> str:
+    """Pasted text as given, or ArticleRejected for what no article may hold."""
+    try:
+        size = len(raw.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise ArticleRejected(
+            "The text contains characters that are not valid Unicode (unpaired surrogates); "
+            "copy it again from the source."
+        ) from None
+    if size > max_bytes:
+        raise ArticleRejected(f"The text is over the {max_bytes / 1_048_576:.0f} MB limit.", too_large=True)
+    if "\x00" in raw:
+        raise ArticleRejected("The text contains NUL characters; paste plain text.")
+    return raw
 
 
 def article_ingest_upload(data: dict, *, user=None) -> IngestResult:

@@ -24,7 +24,10 @@ def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]
     Incidents an analyst has touched (any status but draft) are kept as they are, and a
     new draft at the same position is dropped, so a re-parse never undoes review work.
     """
-    Incident.objects.filter(article=article, status=Incident.Status.DRAFT).delete()
+    # Lock the drafts before deleting them: an analyst's save of one of them that commits first is
+    # seen (the locking read waits for it and re-checks the status) and the incident is kept.
+    drafts_now = Incident.objects.select_for_update().filter(article=article, status=Incident.Status.DRAFT)
+    Incident.objects.filter(pk__in=list(drafts_now.values_list("pk", flat=True))).delete()
     kept = set(Incident.objects.filter(article=article).values_list("sequence", flat=True))
     countries = set(Country.objects.values_list("code", flat=True))
     saved = []

@@ -63,3 +63,9 @@ def test_utf8_with_a_bom_is_read_as_utf8():
         published=PUBLISHED, file_name="story.txt", file_data=data, enqueue=False
     ).article
     assert article.text == "Attaque à Gao. " + STORY.strip()
+
+
+def test_pasted_text_with_an_unpaired_surrogate_is_refused_plainly():
+    with pytest.raises(ArticleRejected, match="not valid Unicode"):
+        article_ingest(published=dt.date(2024, 1, 2), text="Gunmen attacked Gao \ud800 on Monday.")
+    assert not Article.objects.exists()
