@@ -206,13 +206,11 @@ class Stack:
         outcome.failed = sum(r[1] == "failed" for r in rows)
         outcome.stuck = sum(r[1] in ("queued", "processing") for r in rows)
         queued_ids = [r[0] for r in rows if r[1] == "queued"]
-        # lost: a text the API took that no article holds, or a queued article nothing will send
-        outcome.lost = (
-            len(texts)
-            - len(rows)
-            - outcome.answered_5xx
-            + (0 if has_outbox else self._without_message(queued_ids))
-        )
+        # lost: an upload the API accepted that no article holds, or a queued article that nothing
+        # will ever send (no message waiting in Redis, and no outbox to send one)
+        accepted = outcome.uploads - outcome.answered_5xx
+        unsent = 0 if has_outbox else self._without_message(queued_ids)
+        outcome.lost = max(accepted - len(rows), 0) + unsent
         outcome.parsed_twice = self._parsed_twice([r[0] for r in rows])
 
     def processing(self) -> bool:
