@@ -189,45 +189,42 @@ def _worker(log_path: Path, *, env: dict[str, str] | None = None, args: tuple[st
         "DB_CONN_MAX_AGE": "0",
         **(env or {}),
     }
-    log = open(log_path, "w")  # noqa: SIM115 - open for the worker's whole life
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "--concurrency=1",
-            "--loglevel=INFO",
-            *args,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = ("worker", "-Q", queue, "--concurrency=1", "--loglevel=INFO", *args)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(f"the worker exited at start:\n{log_path.read_text()}")
-            if " ready." in log_path.read_text():
-                break
-            time.sleep(0.2)
-        else:
-            pytest.fail(f"the worker did not become ready:\n{log_path.read_text()}")
-        yield proc
+        with _celery(command, log_path, env) as proc:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    pytest.fail(f"the worker exited at start:\n{log_path.read_text()}")
+                if " ready." in log_path.read_text():
+                    break
+                time.sleep(0.2)
+            else:
+                pytest.fail(f"the worker did not become ready:\n{log_path.read_text()}")
+            yield proc
     finally:
         app.conf.task_default_queue = previous_queue
-        proc.terminate()
+
+
+@contextlib.contextmanager
+def _celery(command: tuple[str, ...], log_path: Path, env: dict[str, str]):
+    """`celery -A config <command>` as a process of its own, logging to `log_path`; stopped after."""
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 @contextlib.contextmanager
@@ -242,32 +239,9 @@ def _beat(log_path: Path, *, env: dict[str, str] | None = None):
         "OUTBOX_INTERVAL": "1",
         **(env or {}),
     }
-    log = open(log_path, "w")  # noqa: SIM115 - open for the process's whole life
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "beat",
-            "--loglevel=INFO",
-            f"--schedule={log_path.with_suffix('.schedule')}",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    command = ("beat", "--loglevel=INFO", f"--schedule={log_path.with_suffix('.schedule')}")
+    with _celery(command, log_path, env) as proc:
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
