@@ -173,6 +173,9 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     )
     actors = actor_formset(request.POST, incident=incident)
     if form.is_valid() and actors.is_valid():
+        changes = form.changes()
+        if action == "approve":  # the edits and the decision in one step (one history record)
+            changes["status"] = Incident.Status.PUBLISHED
         try:
             with transaction.atomic():
                 services.incident_update(  # an analyst's save of a draft makes it reviewed
@@ -181,7 +184,7 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
                     sources=form.cleaned_data["sources"],
                     user=request.user,
                     expected_version=seen,
-                    **form.changes(),
+                    **changes,
                 )
                 if action == "approve":
                     services.incident_review(incident, "approve", user=request.user)

@@ -19,7 +19,8 @@ def draft_pk(make_incident, analyst) -> int:
 def test_two_pages_from_one_version_the_second_save_shows_the_conflict(live_server, draft_pk, browser_page):
     first = browser_page
     _log_in(first, live_server.url)
-    second = first.context.new_page()
+    second = first.context.browser.new_page()  # a browser window of its own (own session)
+    _log_in(second, live_server.url)
     url = f"{live_server.url}/incidents/{draft_pk}/"
     first.goto(url)
     second.goto(url)
