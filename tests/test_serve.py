@@ -147,5 +147,5 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
     assert "Web server, worker and beat stopped." in log_path.read_text()
     assert not _alive(worker_pid)
     assert not _alive(beat_pid)
-    # STOP_WAIT (1.5 s) and the kill: well within the 2 s a user waits, with room for a slow CI
+    # STOP_WAIT (1 s) and the kill: within the 2 s a user waits (bench/stop.py), with room for a slow CI
     assert stopped_in < 5, f"Ctrl-C took {stopped_in:.1f} s"

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 # Ctrl-C asks the worker to finish its task (a warm stop) for this long, then stops it cold. Nothing
 # is lost by that: the parse message is acknowledged only after the parse, and the outbox sends the
 # article again (incidents.services.outbox).
-STOP_WAIT = 1.5
+STOP_WAIT = 1.0
 
 
 class Command(BaseCommand):
