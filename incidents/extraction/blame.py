@@ -107,8 +107,11 @@ _SITUATION = re.compile(
     re.I,
 )
 _STATE_ACCUSED_BEFORE = re.compile(r"\b(?:accused|blamed)\s+(?:the\s+)?$", re.I)
+# Read right after a country's name (`match`); it cannot start inside a run of spaces, so a search
+# over a long run of them stays linear.
 _STATE_ACCUSED = re.compile(
-    r"(?:['\u2019]s\s+(?:forces|military|army|troops)\s+)?\s*(?:of\s+(?:\w+ly\s+)?(?:targeting|attacking|shelling|"
-    r"bombing|striking|killing)|for\s+(?:the|this|that)\s+(?:\w+\s+)?(?:attack|strike|shelling|bombing|massacre))\b",
+    r"(?<!\s)(?:['\u2019]s\s+(?:forces|military|army|troops))?\s+(?:of\s+(?:\w+ly\s+)?(?:targeting|attacking|"
+    r"shelling|bombing|striking|killing)|for\s+(?:the|this|that)\s+(?:\w+\s+)?(?:attack|strike|shelling|bombing|"
+    r"massacre))\b",
     re.I,
 )
