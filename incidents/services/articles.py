@@ -67,22 +67,11 @@ def article_ingest(
     the caller (the `ingest --sync` command). A PDF or Word file is only checked (size, first
     bytes) and stored once by the hash of its bytes: the worker reads its text.
     """
-    max_bytes = settings.ARTICLE_MAX_BYTES
     if (text is None) == (file_data is None):
         raise ArticleRejected("Give the article either as text or as a file, not both and not neither.")
     document = file_data is not None and is_document(file_name)
-    if document:
-        check_upload(file_name, file_data, max_bytes)
-        document_check(file_name, file_data)
-        raw = ""
-    elif file_data is not None:
-        file_title, raw = decode_upload(file_name, file_data, max_bytes)
-        title = title or file_title
-    else:
-        raw = _pasted_text(text or "", max_bytes)
-    body = clean_text(raw)
-    if not body and not document:
-        raise ArticleRejected("The article is empty: there is no text to parse.")
+    file_title, body = _checked_body(text, file_name, file_data, document)
+    title = title or file_title
     if not isinstance(published, date):
         raise ArticleRejected("The publication date is required.")
     lookup = (
@@ -113,6 +102,26 @@ def article_ingest(
                 Article.objects.filter(pk=article.pk).update(dispatch_due_at=timezone.now())
                 outbox.parse_send_on_commit(article.pk)
     return IngestResult(article=article, created=created)
+
+
+def _checked_body(
+    text: str | None, file_name: str, file_data: bytes | None, document: bool
+) -> tuple[str, str]:
+    """(title from the file, cleaned text) of an upload, or ArticleRejected; a PDF or Word file is
+    only checked here (size, first bytes): its text is read by the worker."""
+    max_bytes = settings.ARTICLE_MAX_BYTES
+    file_title, raw = "", ""
+    if document:
+        check_upload(file_name, file_data, max_bytes)
+        document_check(file_name, file_data)
+    elif file_data is not None:
+        file_title, raw = decode_upload(file_name, file_data, max_bytes)
+    else:
+        raw = _pasted_text(text or "", max_bytes)
+    body = clean_text(raw)
+    if not body and not document:
+        raise ArticleRejected("The article is empty: there is no text to parse.")
+    return file_title, body
 
 
 def _pasted_text(raw: str, max_bytes: int) -> str:
