@@ -218,17 +218,28 @@ def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
 
 def _claim(article_id: int) -> bool:
     """Take the article if it is queued (or its claim is this very process's, left by a failed
-    try); dead claims of other processes are taken back first."""
+    try). Only when that fails is a dead process's claim looked for and taken back (then the
+    claim is tried once more): the usual parse pays one query for its claim."""
     one = Article.objects.filter(pk=article_id)
-    outbox.reclaim_dead_claims(one)
     owner = outbox.claim_owner()
-    now = timezone.now()
     claimable = Q(status=Article.Status.QUEUED) | Q(status=Article.Status.PROCESSING, claimed_by=owner)
-    return bool(
-        one.filter(claimable).update(
-            status=Article.Status.PROCESSING, parse_started_at=now, claimed_by=owner, error="", updated_at=now
+
+    def take() -> bool:
+        now = timezone.now()
+        return bool(
+            one.filter(claimable).update(
+                status=Article.Status.PROCESSING,
+                parse_started_at=now,
+                claimed_by=owner,
+                error="",
+                updated_at=now,
+            )
         )
-    )
+
+    if take():
+        return True
+    reclaimed, _ = outbox.reclaim_dead_claims(one)
+    return bool(reclaimed) and take()
 
 
 def _parse_claimed(article_id: int, time_limit: int | None) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
@@ -103,8 +104,6 @@ def _mark_sent(article_id: int) -> None:
 
 def parse_send_on_commit(article_id: int) -> None:
     """The fast path: send the message as soon as the transaction that queued the article commits."""
-    from django.db import transaction
-
     transaction.on_commit(lambda: parse_send([article_id]))
 
 
@@ -183,7 +182,7 @@ def reclaim_dead_claims(articles=None) -> tuple[int, int]:
         claimed_by="",
         updated_at=now,
     )
-    reclaimed = dead_claims(now, articles).update(
+    reclaimed = dead.update(  # the same claims, less those just failed (no longer processing)
         status=Article.Status.QUEUED,
         lost_parses=F("lost_parses") + 1,
         claimed_by="",
