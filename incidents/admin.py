@@ -33,8 +33,8 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ["name", "actor_type", "country"]
-    list_filter = ["actor_type", "country"]
+    list_display = ["name", "actor_type", "country", "in_dictionary"]
+    list_filter = ["in_dictionary", "actor_type", "country"]
     search_fields = ["name", "aliases"]
     autocomplete_fields = ["country"]
 

@@ -61,6 +61,11 @@ class Actor(models.Model):
     aliases = models.JSONField(default=list, blank=True, help_text="Other names, one per list item.")
     actor_type = models.CharField(max_length=30, choices=ACTOR_TYPE_CHOICES)
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT)
+    in_dictionary = models.BooleanField(
+        default=True,
+        help_text="Read by the extractor. Names first met in a draft are not, until an analyst "
+        "edits the actor or ticks this.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

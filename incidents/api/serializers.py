@@ -194,8 +194,13 @@ class _AliasesMixin:
 class ActorSerializer(_AliasesMixin, serializers.ModelSerializer):
     class Meta:
         model = Actor
-        fields = ["id", "name", "aliases", "actor_type", "country", "updated_at"]
+        fields = ["id", "name", "aliases", "actor_type", "country", "in_dictionary", "updated_at"]
         read_only_fields = ["updated_at"]
+
+    def update(self, instance, validated_data):
+        # an analyst's edit curates the actor: the extractor reads it from then on, unless told not to
+        validated_data.setdefault("in_dictionary", True)
+        return super().update(instance, validated_data)
 
 
 class LocationSerializer(_AliasesMixin, serializers.ModelSerializer):

@@ -102,4 +102,5 @@ def _actor(name: str, actor_type: str, country: str, countries: set[str]) -> Act
         name,
         actor_type=actor_type if actor_type in ACTOR_TYPES else "external_other",
         country_id=country if country in countries else None,
+        in_dictionary=False,  # a drafted name is linked, not learned: analysts curate the dictionary
     )

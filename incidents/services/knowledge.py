@@ -67,7 +67,7 @@ def _read_knowledge() -> Knowledge:
             country=a.country_id or "",
             key=str(a.pk),
         )
-        for a in Actor.objects.all()
+        for a in Actor.objects.filter(in_dictionary=True)
     ]
     # The GeoNames gazetteer is the same for every parse: one copy per process, loaded once.
     return Knowledge(countries=countries, places=places, actors=actors, gazetteer=shared_gazetteer())

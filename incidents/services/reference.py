@@ -66,7 +66,11 @@ def _add_alias(record: Actor | Location, alias: str) -> Actor | Location:
         if alias.casefold() in taken:
             raise ValidationError(f"“{alias}” is already a name of {locked.name}.", code="duplicate")
         locked.aliases = [*locked.aliases, alias]
+        if isinstance(locked, Actor):
+            locked.in_dictionary = True  # an analyst named it: the extractor reads it from now on
         locked._change_reason = f"Alias added: {alias}"
         record_save(locked)
     record.aliases, record.updated_at = locked.aliases, locked.updated_at
+    if isinstance(record, Actor):
+        record.in_dictionary = True
     return record
