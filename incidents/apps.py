@@ -7,4 +7,5 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
+        from incidents import signals  # noqa: F401 - logs dictionary changes for the workers
         from incidents.api import schema  # noqa: F401 - registers the OpenAPI extensions

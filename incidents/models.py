@@ -465,3 +465,18 @@ class BulkAction(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class KnowledgeChange(models.Model):
+    """A country, location or actor that changed, for every worker's extractor to apply.
+
+    Written in the same transaction as the change (incidents.signals), so a worker that reads the
+    log sees exactly the committed changes; `table` "*" asks for a full reload (bulk loads).
+    """
+
+    table = models.CharField(max_length=10)  # "country", "location", "actor" or "*"
+    row = models.CharField(max_length=20, blank=True)  # the changed row's primary key
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -137,12 +137,16 @@ class Match:
 
 
 class PhraseIndex:
-    """Maps folded token sequences to entries; finds the longest match at each token."""
+    """Maps folded token sequences to entries; finds the longest match at each token.
+
+    Each bucket is kept in `rank` order (what an entry is, its place in the knowledge, which of its
+    names), so an index updated one entry at a time finds what one built afresh would.
+    """
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Any, str]]] = {}
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, Any, str, tuple]]] = {}
 
-    def add(self, name: str, kind: str, entry: Any) -> None:
+    def add(self, name: str, kind: str, entry: Any, rank: tuple = ()) -> None:
         keys = name_keys(name)
         if not keys:
             return
@@ -151,8 +155,21 @@ class PhraseIndex:
         if not exact and kind == "place" and len(keys) == 1 and len(keys[0]) <= 4:
             exact = strip_accents(name)  # "Nõo" must not match "No"
         bucket = self._by_first.setdefault(keys[0], [])
-        if not any(b[0] == keys and b[2] is entry and b[3] == exact for b in bucket):
-            bucket.append((keys, kind, entry, exact))
+        if any(b[0] == keys and b[2] is entry and b[3] == exact for b in bucket):
+            return
+        bucket.append((keys, kind, entry, exact, rank))
+        if len(bucket) > 1 and bucket[-2][4] > rank:
+            bucket.sort(key=lambda b: b[4])
+
+    def discard(self, names: list[str], entry: Any) -> None:
+        """Forget `entry` under each of `names` (the names it was added by)."""
+        for name in names:
+            keys = name_keys(name)
+            bucket = self._by_first.get(keys[0]) if keys else None
+            if bucket:
+                bucket[:] = [b for b in bucket if b[2] is not entry]
+                if not bucket:
+                    del self._by_first[keys[0]]
 
     def find(self, toks: list[Token], kinds: frozenset[str] | None = None) -> list[Match]:
         out: list[Match] = []
@@ -161,7 +178,7 @@ class PhraseIndex:
             best: tuple[int, str, Any] | None = None
             cands = self._by_first.get(toks[i].key)
             if cands:
-                for keys, kind, entry, exact in cands:
+                for keys, kind, entry, exact, _rank in cands:
                     k = len(keys)
                     if kinds is not None and kind not in kinds:
                         continue
@@ -207,6 +224,7 @@ class Indexed:
     # country -> admin1_key(curated admin1 name or alias) -> curated admin1 name
     curated_admin1: dict[str, dict[str, str]] = field(default_factory=dict)
     _admin1_names: dict[str, str] = field(default_factory=dict)  # "CC.code" -> admin1 name to output
+    country_words: set[tuple[str, ...]] = field(default_factory=set)  # folded country names, demonyms
 
     def admin1_name(self, country: str, code: str, geonames_name: str) -> str:
         """The admin1 name to output for a GeoNames admin1: the curated (ACLED-style) one if it matches."""
@@ -218,71 +236,142 @@ class Indexed:
 
 
 _CACHE: dict[int, tuple[Knowledge, tuple[int, ...], Indexed]] = {}
+_COUNTRY, _PLACE, _ACTOR = 0, 1, 2  # the order entries are indexed in: a bucket's rank
+
+
+def _signature(knowledge: Knowledge) -> tuple[int, ...]:
+    return (len(knowledge.countries), len(knowledge.places), len(knowledge.actors), id(knowledge.gazetteer))
+
+
+def _position(entry: PlaceEntry | ActorEntry, i: int) -> int:
+    """Where an entry stands among its kind: the caller's numeric key (a database row's primary
+    key, which an update keeps), else its place in the list."""
+    return int(entry.key) if entry.key.isdigit() else i
 
 
 def indexed(knowledge: Knowledge) -> Indexed:
     """The (cached) index of a Knowledge."""
-    sig = (len(knowledge.countries), len(knowledge.places), len(knowledge.actors), id(knowledge.gazetteer))
+    sig = _signature(knowledge)
     hit = _CACHE.get(id(knowledge))
     if hit and hit[0] is knowledge and hit[1] == sig:
         return hit[2]
     idx = PhraseIndex()
     country_words: set[tuple[str, ...]] = set()
     country_names: dict[tuple[str, ...], CountryEntry] = {}
-    for c in knowledge.countries:
-        for nm in (c.name, *c.aliases):
-            idx.add(nm, "country", c)
+    for i, c in enumerate(knowledge.countries):
+        for j, nm in enumerate((c.name, *c.aliases)):
+            idx.add(nm, "country", c, (_COUNTRY, i, 0, j))
             country_words.add(name_keys(nm))
             country_names.setdefault(name_keys(nm), c)
-        for d in c.demonyms:
-            idx.add(d, "demonym", c)
+        for j, d in enumerate(c.demonyms):
+            idx.add(d, "demonym", c, (_COUNTRY, i, 1, j))
             country_words.add(name_keys(d))
-    admin1: dict[tuple[str, str], PlaceEntry] = {}
-    admin1_names: dict[tuple[str, ...], list[PlaceEntry]] = {}
-    for p in knowledge.places:
-        if p.kind == "admin1":
-            for nm in (p.name, *p.aliases):
-                admin1[(p.country, " ".join(name_keys(nm)))] = p
-                admin1_names.setdefault(name_keys(nm), []).append(p)
-        for nm in (p.name, *p.aliases):
-            keys = name_keys(nm)
-            own_country = country_names.get(keys)
-            if keys in country_words and not (
-                p.kind == "admin1"
-                and own_country
-                and own_country.code == p.country
-                and keys != name_keys(own_country.name)
-            ):
-                # "Jordan" is the country; "Gaza Strip", another name of Palestine, is also its
-                # admin1; "Mexico" is the country, its State of Mexico goes by that longer name
-                continue
-            if all(k in COMMON_WORDS for k in keys) and not (len(keys) > 1 and keys[-1] in _KIND_WORDS):
-                if p.kind == "admin1":  # "Lakes" is a word; "Lakes State", "the region of Lakes" a place
-                    for kind in ("State", "Province", "Region"):
-                        idx.add(f"{nm} {kind}", "place", p)
-                        idx.add(f"{kind} of {nm}", "place", p)
-                continue
-            idx.add(nm, "place", p)
-    for a in knowledge.actors:
-        for nm in (a.name, *a.aliases):
-            idx.add(nm, "actor", a)
-    curated: dict[str, dict[str, str]] = {}
-    for p in knowledge.places:
-        if p.kind == "admin1":
-            for nm in (p.name, *p.aliases):
-                curated.setdefault(p.country, {}).setdefault(admin1_key(nm), p.name)
     result = Indexed(
-        idx,
-        {c.code: c for c in knowledge.countries},
-        admin1,
-        admin1_names,
-        country_names,
-        knowledge.gazetteer,
-        curated,
+        idx, {c.code: c for c in knowledge.countries}, {}, {}, country_names, knowledge.gazetteer
     )
+    result.country_words = country_words
+    _index_admin1(result, knowledge.places)
+    for i, p in enumerate(knowledge.places):
+        _index_place(result, p, _position(p, i))
+    for i, a in enumerate(knowledge.actors):
+        for j, nm in enumerate((a.name, *a.aliases)):
+            idx.add(nm, "actor", a, (_ACTOR, _position(a, i), j))
     _CACHE.clear()
     _CACHE[id(knowledge)] = (knowledge, sig, result)
     return result
+
+
+def _index_place(ix: Indexed, p: PlaceEntry, pos: int) -> None:
+    """Add the names a place is found by to the phrase index."""
+    for j, nm in enumerate((p.name, *p.aliases)):
+        keys = name_keys(nm)
+        own_country = ix.country_names.get(keys)
+        if keys in ix.country_words and not (
+            p.kind == "admin1"
+            and own_country
+            and own_country.code == p.country
+            and keys != name_keys(own_country.name)
+        ):
+            # "Jordan" is the country; "Gaza Strip", another name of Palestine, is also its
+            # admin1; "Mexico" is the country, its State of Mexico goes by that longer name
+            continue
+        if all(k in COMMON_WORDS for k in keys) and not (len(keys) > 1 and keys[-1] in _KIND_WORDS):
+            if p.kind == "admin1":  # "Lakes" is a word; "Lakes State", "the region of Lakes" a place
+                for v, kind in enumerate(("State", "Province", "Region")):
+                    ix.index.add(f"{nm} {kind}", "place", p, (_PLACE, pos, j, 1 + 2 * v))
+                    ix.index.add(f"{kind} of {nm}", "place", p, (_PLACE, pos, j, 2 + 2 * v))
+            continue
+        ix.index.add(nm, "place", p, (_PLACE, pos, j, 0))
+
+
+def _place_names(p: PlaceEntry) -> list[str]:
+    """Every name `_index_place` may have added `p` by."""
+    names = []
+    for nm in (p.name, *p.aliases):
+        names.append(nm)
+        for kind in ("State", "Province", "Region"):
+            names += [f"{nm} {kind}", f"{kind} of {nm}"]
+    return names
+
+
+def _index_admin1(ix: Indexed, places: list[PlaceEntry]) -> None:
+    """The first-level divisions' lookups, (re)built from all the places (a few ms)."""
+    ix.admin1, ix.admin1_names, ix.curated_admin1 = {}, {}, {}
+    ix._admin1_names.clear()
+    for p in places:
+        if p.kind != "admin1":
+            continue
+        for nm in (p.name, *p.aliases):
+            ix.admin1[(p.country, " ".join(name_keys(nm)))] = p
+            ix.admin1_names.setdefault(name_keys(nm), []).append(p)
+            ix.curated_admin1.setdefault(p.country, {}).setdefault(admin1_key(nm), p.name)
+
+
+def knowledge_update(
+    knowledge: Knowledge,
+    *,
+    places: dict[str, PlaceEntry | None] | None = None,
+    actors: dict[str, ActorEntry | None] | None = None,
+) -> None:
+    """Apply changed places and actors (by `key`; None: deleted) to `knowledge` and, in place, to
+    its index: a dictionary change costs milliseconds, not a rebuild. The lists stay in key order,
+    so the result is what a fresh load of the same rows would give. (A changed country changes
+    how every place is read: rebuild with a new Knowledge instead.)"""
+    ix = indexed(knowledge)
+    admin1_changed = False
+    for key, new in (places or {}).items():
+        old = _replace(knowledge.places, key, new)
+        if old is not None:
+            ix.index.discard(_place_names(old), old)
+        if new is not None:
+            _index_place(ix, new, _position(new, len(knowledge.places)))
+        admin1_changed |= "admin1" in {getattr(old, "kind", ""), getattr(new, "kind", "")}
+    if admin1_changed:
+        _index_admin1(ix, knowledge.places)
+    for key, new in (actors or {}).items():
+        old = _replace(knowledge.actors, key, new)
+        if old is not None:
+            ix.index.discard([old.name, *old.aliases], old)
+        if new is not None:
+            for j, nm in enumerate((new.name, *new.aliases)):
+                ix.index.add(nm, "actor", new, (_ACTOR, _position(new, len(knowledge.actors)), j))
+    _CACHE[id(knowledge)] = (knowledge, _signature(knowledge), ix)
+
+
+def _replace(entries: list, key: str, new: Any) -> Any:
+    """Put `new` where the entry keyed `key` is (or in key order); return the entry it replaces."""
+    at = next((i for i, e in enumerate(entries) if e.key == key), None)
+    old = entries[at] if at is not None else None
+    if at is not None:
+        del entries[at]
+    if new is not None:
+        if at is None:
+            pos = int(key) if key.isdigit() else None
+            at = len(entries)
+            if pos is not None:
+                at = next((i for i, e in enumerate(entries) if e.key.isdigit() and int(e.key) > pos), at)
+        entries.insert(at, new)
+    return old
 
 
 def _curated_admin1(curated: dict[str, str], geonames_name: str) -> str:

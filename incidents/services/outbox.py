@@ -29,6 +29,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from incidents.models import Article, BulkAction
+from incidents.services.knowledge import knowledge_log_prune
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def outbox_dispatch(limit: int = DISPATCH_BATCH) -> DispatchReport:
     report.broker_down = report.sent < len(due)
     if not report.broker_down:
         report.bulk_sent = bulk_resend()
+    knowledge_log_prune()
     if report.sent or report.reclaimed or report.failed:
         logger.info(
             "outbox: %s sent, %s dead claims taken back, %s failed after lost parses",

@@ -50,9 +50,9 @@ def location_add_alias(location: Location, alias: str) -> Location:
 def _add_alias(record: Actor | Location, alias: str) -> Actor | Location:
     """Append a trimmed alias, refusing blanks and names the record already has.
 
-    The row is locked so two analysts adding aliases at once both keep theirs. Saving bumps
-    `updated_at`, which changes the knowledge fingerprint (incidents.services.knowledge): the
-    worker reloads the dictionary before its next parse. django-simple-history keeps the change.
+    The row is locked so two analysts adding aliases at once both keep theirs. The save is logged
+    for the workers (incidents.signals): each applies the new name before its next parse.
+    django-simple-history keeps the change.
     """
     alias = " ".join((alias or "").split())
     if not alias:

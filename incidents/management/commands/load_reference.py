@@ -5,6 +5,7 @@ from django.db import transaction
 
 from incidents.extraction import load_reference_knowledge
 from incidents.models import Actor, Country, Location
+from incidents.signals import knowledge_changed
 
 
 class Command(BaseCommand):
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 ],
                 ignore_conflicts=True,
             )
+            knowledge_changed()  # bulk inserts send no signals: every worker reads all again
         self.stdout.write(
             f"Reference data: {Country.objects.count()} countries, {Location.objects.count()} locations, "
             f"{Actor.objects.count()} actors. The ACLED event taxonomy is built in "
