@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e '.[dev]'
-	$(PY) -m incidents.extraction --build-gazetteer  # build the GeoNames index once, so workers load it in ~1 s
+	$(PY) -m incidents.extraction --build-gazetteer  # build the GeoNames index once (workers load it in ~1 s) and the web type-ahead's file
 	touch $@
 
 install: $(VENV)/.installed

