@@ -14,6 +14,7 @@ present, and the ids applied above the floor are remembered so none is applied t
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ KEEP = timedelta(days=1)
 MAX_CHANGES = 500
 
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -103,8 +105,15 @@ def _reload(previous: _Loaded | None) -> _Loaded:
     settled = timezone.now() - SETTLE
     floor = KnowledgeChange.objects.filter(at__lt=settled).aggregate(n=Max("pk"))["n"] or 0
     recent = set(KnowledgeChange.objects.filter(pk__gt=floor).values_list("pk", flat=True))
+    started = time.perf_counter()
     knowledge = _read_knowledge()
     indexed(knowledge)
+    logger.info(
+        "knowledge: read all (%s places, %s actors) in %.2f s",
+        len(knowledge.places),
+        len(knowledge.actors),
+        time.perf_counter() - started,
+    )
     return _Loaded(knowledge, floor, recent, reloads=(previous.reloads + 1) if previous else 1)
 
 
