@@ -208,44 +208,53 @@ def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
     the next worker the same way.
     """
     try:
-        if not _claim(article_id):
+        article = _claim(article_id)
+        if article is None:
             return "skipped"
-        return _parse_claimed(article_id, time_limit)
+        return _parse_claimed(article, time_limit)
     except (OperationalError, InterfaceError) as exc:
         _release_claim(article_id)
         raise TransientParseError(f"database unavailable: {exc}") from exc
 
 
-def _claim(article_id: int) -> bool:
+def _claim(article_id: int) -> Article | None:
     """Take the article if it is queued (or its claim is this very process's, left by a failed
-    try). Only when that fails is a dead process's claim looked for and taken back (then the
-    claim is tried once more): the usual parse pays one query for its claim."""
-    one = Article.objects.filter(pk=article_id)
+    try), and read it in the same statement. Only when that fails is a dead process's claim looked
+    for and taken back (then the claim is tried once more): the usual parse pays one query for its
+    claim and its article."""
     owner = outbox.claim_owner()
+    article = _take(article_id, owner)
+    if article is not None:
+        return article
+    reclaimed, _ = outbox.reclaim_dead_claims(Article.objects.filter(pk=article_id))
+    return _take(article_id, owner) if reclaimed else None
+
+
+def _take(article_id: int, owner: str) -> Article | None:
+    """The claimed article, or None: UPDATE ... RETURNING its row (PostgreSQL, SQLite 3.35+)."""
+    now = timezone.now()
+    claim = {"status": Article.Status.PROCESSING, "parse_started_at": now, "claimed_by": owner}
+    claim.update(error="", updated_at=now)
+    one = Article.objects.filter(pk=article_id)
     claimable = Q(status=Article.Status.QUEUED) | Q(status=Article.Status.PROCESSING, claimed_by=owner)
-
-    def take() -> bool:
-        now = timezone.now()
-        return bool(
-            one.filter(claimable).update(
-                status=Article.Status.PROCESSING,
-                parse_started_at=now,
-                claimed_by=owner,
-                error="",
-                updated_at=now,
-            )
-        )
-
-    if take():
-        return True
-    reclaimed, _ = outbox.reclaim_dead_claims(one)
-    return bool(reclaimed) and take()
+    if not connection.features.can_return_columns_from_insert:  # an SQLite without RETURNING
+        return one.get() if one.filter(claimable).update(**claim) else None
+    qn = connection.ops.quote_name
+    pk, status, by = qn(Article._meta.pk.column), qn("status"), qn("claimed_by")
+    sql = (
+        f"UPDATE {qn(Article._meta.db_table)} SET {', '.join(f'{qn(name)} = %s' for name in claim)} "
+        f"WHERE {pk} = %s AND ({status} = %s OR ({status} = %s AND {by} = %s)) "
+        f"RETURNING {', '.join(qn(field.column) for field in Article._meta.concrete_fields)}"
+    )
+    params = [*claim.values(), article_id, Article.Status.QUEUED, Article.Status.PROCESSING, owner]
+    taken = list(Article.objects.raw(sql, params))
+    return taken[0] if taken else None
 
 
-def _parse_claimed(article_id: int, time_limit: int | None) -> str:
+def _parse_claimed(article: Article, time_limit: int | None) -> str:
+    article_id = article.pk
     try:
         with _deadline(time_limit):
-            article = Article.objects.select_related("publisher").get(pk=article_id)
             article_text_ensure(article)  # a PDF or Word file's text, read within budgets
             drafts = extract_drafts(article)
             with transaction.atomic():

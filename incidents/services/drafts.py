@@ -1,6 +1,16 @@
-"""Writing the extractor's drafts for one article: replace, never duplicate."""
+"""Writing the extractor's drafts for one article: replace, never duplicate.
+
+The drafts are written in a fixed number of queries, whatever the number of incidents, actors,
+sources and evidence spans (one insert per table, each with its history records), and the drafts
+they replace are removed the same way. What is written is what saving row by row wrote: the same
+rows, links, evidence and history records, in the same order.
+"""
 
 from __future__ import annotations
+
+from django.db.models import Model
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, get_change_reason_from_object
 
 from incidents.extraction.taxonomy import ACTOR_TYPES
 from incidents.extraction.types import DraftIncident
@@ -15,7 +25,9 @@ from incidents.models import (
     Location,
     Source,
 )
-from incidents.services.reference import named_get_or_create
+from incidents.services.reference import named_ids
+
+Drafts = list[tuple[int, DraftIncident]]  # (sequence, draft) of the drafts to write
 
 
 def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]:
@@ -24,23 +36,129 @@ def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]
     Incidents an analyst has touched (any status but draft) are kept as they are, and a
     new draft at the same position is dropped, so a re-parse never undoes review work.
     """
+    _drop_drafts(article)
+    if not drafts:
+        return []
+    kept = set(Incident.objects.filter(article=article).order_by().values_list("sequence", flat=True))
+    todo = [(sequence, draft) for sequence, draft in enumerate(drafts) if sequence not in kept]
+    if not todo:
+        return []
+    countries = _countries(todo)
+    actor_ids = named_ids(Actor, _actor_defaults(todo, countries))
+    source_ids = named_ids(Source, {name: {} for _, draft in todo for name in _source_names(draft)})
+    locations = _locations(todo)
+    incidents = bulk_create_with_history(
+        [_incident(article, sequence, draft, countries, locations) for sequence, draft in todo],
+        Incident,
+        default_change_reason=None,
+    )
+    pairs = list(zip(incidents, (draft for _, draft in todo), strict=True))
+    _link(article, pairs, actor_ids, source_ids)
+    evidence = [
+        Evidence(
+            incident=incident,
+            article=article,
+            field=ev.field,
+            start=ev.start,
+            end=ev.end,
+            text=ev.text,
+            confidence=draft.field_confidence.get(ev.field),
+        )
+        for incident, draft in pairs
+        for ev in draft.evidence
+    ]
+    if evidence:
+        Evidence.objects.bulk_create(evidence)
+    return incidents
+
+
+def _drop_drafts(article: Article) -> None:
+    """Delete the article's drafts with their links and evidence, writing the "-" history records
+    a delete writes, in a fixed number of queries (a delete writes them one row at a time)."""
     # Lock the drafts before deleting them: an analyst's save of one of them that commits first is
     # seen (the locking read waits for it and re-checks the status) and the incident is kept.
-    drafts_now = Incident.objects.select_for_update().filter(article=article, status=Incident.Status.DRAFT)
-    Incident.objects.filter(pk__in=list(drafts_now.values_list("pk", flat=True))).delete()
-    kept = set(Incident.objects.filter(article=article).values_list("sequence", flat=True))
-    countries = set(Country.objects.values_list("code", flat=True))
-    saved = []
-    for sequence, draft in enumerate(drafts):
-        if sequence in kept:
-            continue
-        saved.append(_save_one(article, sequence, draft, countries))
-    return saved
+    drafts = Incident.objects.select_for_update().filter(article=article, status=Incident.Status.DRAFT)
+    drafts = list(drafts.order_by("pk"))
+    if not drafts:
+        return
+    ids = [draft.pk for draft in drafts]
+    links = [list(model.objects.filter(incident_id__in=ids)) for model in (IncidentActor, IncidentSource)]
+    Evidence.objects.filter(incident_id__in=ids).delete()  # no signals: one DELETE
+    Incident.objects.filter(duplicate_of_id__in=ids).update(duplicate_of=None)  # on_delete=SET_NULL
+    for rows in [*links, drafts]:
+        if rows:
+            model = type(rows[0])
+            # Django's own signal-free delete (the one its Collector uses for "fast" deletes): the
+            # history records are written below, all at once, instead of by post_delete per row.
+            model.objects.filter(pk__in=[row.pk for row in rows])._raw_delete(model.objects.db)
+            _history_deleted(model, rows)
 
 
-def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: set[str]) -> Incident:
-    country = draft.country if draft.country in countries else None
-    incident = Incident.objects.create(
+def _history_deleted(model: type[Model], rows: list[Model]) -> None:
+    """The "-" history records of deleted `rows`, as django-simple-history's post_delete writes them."""
+    history = model.history.model
+    history.objects.bulk_create(
+        history(
+            history_date=getattr(row, "_history_date", timezone.now()),
+            history_type="-",
+            history_user=history.get_default_history_user(row),
+            history_change_reason=get_change_reason_from_object(row),
+            **{field.attname: getattr(row, field.attname) for field in history.tracked_fields},
+        )
+        for row in rows
+    )
+
+
+def _countries(todo: Drafts) -> set[str]:
+    """Which of the country codes the drafts name exist."""
+    codes = {draft.country for _, draft in todo} | {a.country for _, draft in todo for a in draft.actors}
+    codes.discard("")
+    return (
+        set(Country.objects.filter(code__in=codes).order_by().values_list("code", flat=True))
+        if codes
+        else set()
+    )
+
+
+def _locations(todo: Drafts) -> set[int]:
+    """Which of the locations the drafts were placed at still exist."""
+    keys = {int(key) for key in (_place_key(draft) for _, draft in todo) if key.isdigit()}
+    return (
+        set(Location.objects.filter(pk__in=keys).order_by().values_list("pk", flat=True)) if keys else set()
+    )
+
+
+def _place_key(draft: DraftIncident) -> str:
+    return draft.place.key if draft.place else ""
+
+
+def _actor_defaults(todo: Drafts, countries: set[str]) -> dict[str, dict]:
+    """{name: the fields a new actor of that name gets}, from the name's first mention."""
+    wanted: dict[str, dict] = {}
+    for _, draft in todo:
+        for drafted in draft.actors:
+            wanted.setdefault(
+                drafted.name,
+                {
+                    "actor_type": drafted.actor_type
+                    if drafted.actor_type in ACTOR_TYPES
+                    else "external_other",
+                    "country_id": drafted.country if drafted.country in countries else None,
+                    "in_dictionary": False,  # a drafted name is linked, not learned: analysts curate it
+                },
+            )
+    return wanted
+
+
+def _source_names(draft: DraftIncident) -> list[str]:
+    return [name.strip() for name in draft.sources if name.strip()]
+
+
+def _incident(
+    article: Article, sequence: int, draft: DraftIncident, countries: set[str], locations: set[int]
+) -> Incident:
+    key = _place_key(draft)
+    return Incident(
         article=article,
         sequence=sequence,
         start_date=draft.start_date or article.published,
@@ -50,9 +168,9 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
         else "day",
         event_type=draft.event_type,
         sub_event_type=draft.sub_event_type,
-        country_id=country,
+        country_id=draft.country if draft.country in countries else None,
         admin1=draft.admin1[:200],
-        location=_location(draft),
+        location_id=int(key) if key.isdigit() and int(key) in locations else None,
         location_name=draft.location_name[:200],
         latitude=draft.latitude,
         longitude=draft.longitude,
@@ -67,40 +185,23 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
         is_background=not draft.primary,
         confidence=draft.confidence,
     )
-    for drafted in draft.actors:
-        actor = _actor(drafted.name, drafted.actor_type, drafted.country, countries)
-        IncidentActor.objects.get_or_create(incident=incident, actor=actor, role=drafted.role)
-    source_names = ([article.publisher.name] if article.publisher else []) + list(draft.sources)
-    for name in dict.fromkeys(n.strip() for n in source_names if n.strip()):
-        source = named_get_or_create(Source, name)
-        IncidentSource.objects.get_or_create(incident=incident, source=source, defaults={"article": article})
-    Evidence.objects.bulk_create(
-        Evidence(
-            incident=incident,
-            article=article,
-            field=ev.field,
-            start=ev.start,
-            end=ev.end,
-            text=ev.text,
-            confidence=draft.field_confidence.get(ev.field),
-        )
-        for ev in draft.evidence
-    )
-    return incident
 
 
-def _location(draft: DraftIncident) -> Location | None:
-    key = draft.place.key if draft.place else ""
-    if key.isdigit():
-        return Location.objects.filter(pk=int(key)).first()
-    return None
-
-
-def _actor(name: str, actor_type: str, country: str, countries: set[str]) -> Actor:
-    return named_get_or_create(
-        Actor,
-        name,
-        actor_type=actor_type if actor_type in ACTOR_TYPES else "external_other",
-        country_id=country if country in countries else None,
-        in_dictionary=False,  # a drafted name is linked, not learned: analysts curate the dictionary
-    )
+def _link(
+    article: Article,
+    pairs: list[tuple[Incident, DraftIncident]],
+    actor_ids: dict[str, int],
+    source_ids: dict[str, int],
+) -> None:
+    """Each incident's actors (once per actor and role) and sources (the publisher first, each
+    once), in one insert per table with their history records."""
+    actor_links, source_links = [], []
+    for incident, draft in pairs:
+        for actor_id, role in dict.fromkeys((actor_ids[a.name], a.role) for a in draft.actors):
+            actor_links.append(IncidentActor(incident=incident, actor_id=actor_id, role=role))
+        cited = [source_ids[name] for name in _source_names(draft)]
+        for source_id in dict.fromkeys([article.publisher_id, *cited] if article.publisher_id else cited):
+            source_links.append(IncidentSource(incident=incident, source_id=source_id, article=article))
+    for model, links in ((IncidentActor, actor_links), (IncidentSource, source_links)):
+        if links:
+            bulk_create_with_history(links, model, default_change_reason=None)
