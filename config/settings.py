@@ -347,7 +347,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker takes a message only when it h
 # replaced after CELERY_WORKER_MAX_TASKS_PER_CHILD tasks, or after a task that leaves its resident
 # memory above CELERY_WORKER_MAX_MEMORY_PER_CHILD KiB (0: never, the default for both); its
 # replacement starts again from the main process's pages. Resident memory counts the shared
-# gazetteer (about 480 MB), so a memory limit must be well above that (README "More workers").
+# gazetteer pages a process reads (about 250 MB in all after some parses), so a memory limit
+# must be well above that (README "More workers").
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0) or None
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 0) or None
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 0) or None
