@@ -110,9 +110,11 @@ def _pool_options() -> dict[str, int] | None:
     request or task at a time, so a pool per process holds the one connection a persistent one
     would; what it adds is a checked connection kept across Celery tasks (config.celery_fixup) and
     room for threaded servers. Fewer connections across many machines is PgBouncer's job (README).
+    While the database is away, a query waits DB_POOL_TIMEOUT seconds for the pool to reconnect
+    before it fails (a worker then retries the parse with backoff).
     """
     pool_max, pool_min = env_int("DB_POOL_MAX", 0), env_int("DB_POOL_MIN", 1)
-    timeout = env_int("DB_POOL_TIMEOUT", 10)
+    timeout = env_int("DB_POOL_TIMEOUT", 5)
     if pool_max < 0 or pool_min < 0 or timeout < 1:
         raise ImproperlyConfigured(
             f"DB_POOL_MAX={pool_max} and DB_POOL_MIN={pool_min} must not be negative, "

@@ -167,7 +167,7 @@ def test_the_worker_environment_is_one_the_settings_accept():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
-        "{'min_size': 1, 'max_size': 1, 'timeout': 10} 0 True None redis:6379/0"
+        "{'min_size': 1, 'max_size': 1, 'timeout': 5} 0 True None redis:6379/0"
     )
 
 

@@ -98,7 +98,7 @@ def test_connection_pool_is_off_unless_asked_for():
 
 def test_connection_pool_sizes_come_from_the_environment():
     db = _database(DATABASE_URL=POSTGRES_URL, DB_POOL_MAX="8")
-    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 5}
     # a pool keeps the connections: none is persistent, and each is checked when handed out
     assert db["CONN_MAX_AGE"] == 0 and db["CONN_HEALTH_CHECKS"] is True
     db = _database(DATABASE_URL=POSTGRES_URL, DB_POOL_MIN="0", DB_POOL_MAX="3", DB_POOL_TIMEOUT="4")
