@@ -7,6 +7,8 @@ DJANGO_ALLOWED_HOSTS; `manage.py check --deploy` then passes.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -93,11 +95,60 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL I understand: {exc}") from None
+_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so a worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
+def _pool_options() -> dict[str, int] | None:
+    """psycopg_pool.ConnectionPool sizes from DB_POOL_MIN/MAX/TIMEOUT; None when DB_POOL_MAX is 0.
+
+    Off by default: our processes (gunicorn's sync workers, Celery's prefork children) run one
+    request or task at a time, so a pool per process holds the one connection a persistent one
+    would; what it adds is a checked connection kept across Celery tasks (config.celery_fixup) and
+    room for threaded servers. Fewer connections across many machines is PgBouncer's job (README).
+    While the database is away, a query waits DB_POOL_TIMEOUT seconds for the pool to reconnect
+    before it fails (a worker then retries the parse with backoff).
+    """
+    pool_max, pool_min = env_int("DB_POOL_MAX", 0), env_int("DB_POOL_MIN", 1)
+    timeout = env_int("DB_POOL_TIMEOUT", 5)
+    if pool_max < 0 or pool_min < 0 or timeout < 1:
+        raise ImproperlyConfigured(
+            f"DB_POOL_MAX={pool_max} and DB_POOL_MIN={pool_min} must not be negative, "
+            f"DB_POOL_TIMEOUT={timeout} must be at least 1 (seconds)."
+        )
+    if not pool_max:
+        if os.environ.get("DB_POOL_MIN", "").strip():
+            raise ImproperlyConfigured("DB_POOL_MIN is set but DB_POOL_MAX is not: set both to pool.")
+        return None
+    if not _POSTGRES:
+        raise ImproperlyConfigured(f"DB_POOL_MAX={pool_max}: connection pooling needs PostgreSQL.")
+    if pool_min > pool_max:
+        raise ImproperlyConfigured(f"DB_POOL_MIN={pool_min} must not exceed DB_POOL_MAX={pool_max}.")
+    if env_int("DB_CONN_MAX_AGE", 0) != 0:
+        raise ImproperlyConfigured(
+            "DB_CONN_MAX_AGE must be 0 (or unset) with DB_POOL_MAX: the pool keeps them."
+        )
+    if importlib.util.find_spec("psycopg_pool") is None:
+        raise ImproperlyConfigured("DB_POOL_MAX needs the psycopg_pool package: pip install 'psycopg[pool]'.")
+    return {"min_size": pool_min, "max_size": pool_max, "timeout": timeout}
+
+
+DB_POOL = _pool_options()
+if DB_POOL:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "pool": DB_POOL}
+    # a pooled connection is checked when handed out: one idle across a database restart is replaced
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling mode (docker-compose.yml's workers), each transaction may
+# run on another server connection: a cursor held across transactions (`.iterator()` outside one)
+# would be lost, so QuerySet.iterator() fetches client-side instead.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+if DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] and not _POSTGRES:
+    raise ImproperlyConfigured("DB_DISABLE_SERVER_SIDE_CURSORS applies to PostgreSQL only.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -291,7 +342,25 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker takes a message only when it has a free process
+# Each worker machine runs one `celery worker` with CELERY_WORKER_CONCURRENCY pool processes (0,
+# the default, is one per CPU: parsing is CPU-bound). The GeoNames gazetteer is loaded once in the
+# worker's main process and shared by its pool processes (incidents.tasks). A pool process is
+# replaced after CELERY_WORKER_MAX_TASKS_PER_CHILD tasks, or after a task that leaves its resident
+# memory above CELERY_WORKER_MAX_MEMORY_PER_CHILD KiB (0: never, the default for both); its
+# replacement starts again from the main process's pages. Resident memory counts the shared
+# gazetteer pages a process reads (about 250 MB in all after some parses), so a memory limit
+# must be well above that (README "More workers").
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0) or None
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 0) or None
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 0) or None
+for _name in (
+    "CELERY_WORKER_CONCURRENCY",
+    "CELERY_WORKER_MAX_TASKS_PER_CHILD",
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD",
+):
+    if (globals()[_name] or 0) < 0:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must not be negative (0: the default).")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = False

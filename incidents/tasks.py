@@ -1,7 +1,10 @@
 """Celery tasks: thin wrappers that take an id (or nothing) and call a service."""
 
+import logging
+import os
+
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from django.conf import settings
 
 from incidents.extraction.gazetteer import shared_gazetteer
@@ -9,11 +12,39 @@ from incidents.services import TransientParseError, article_parse
 from incidents.services.bulk import bulk_action_run
 from incidents.services.outbox import PARSE_GRACE_SECONDS, outbox_dispatch
 
+logger = logging.getLogger(__name__)
+
+# Pools whose tasks run in processes forked from the worker's main process (prefork) or in that
+# process itself (solo, threads): the main process is the place to load the gazetteer.
+_MAIN_PROCESS_POOLS = ("prefork", "solo", "thread")
+_gazetteer_loaded_in: int | None = None  # the process that loaded it; a forked child inherits it
+
+
+def _load(where: str) -> None:
+    global _gazetteer_loaded_in
+    if shared_gazetteer() is not None and _gazetteer_loaded_in is None:
+        _gazetteer_loaded_in = os.getpid()
+        logger.info("gazetteer loaded in the %s process (pid %s)", where, _gazetteer_loaded_in)
+
+
+@worker_init.connect
+def _load_gazetteer_before_fork(sender=None, **kwargs) -> None:
+    """Load the GeoNames index (~240 MB) in the worker's main process, before the prefork pool forks:
+    pool processes, and those that replace them later, share its pages instead of each loading a
+    copy (gc.freeze() in shared_gazetteer keeps the collector from writing to, and so copying, them)."""
+    pool = getattr(sender, "pool_cls", "") or ""
+    name = pool if isinstance(pool, str) else f"{pool.__module__}.{pool.__name__}"
+    if any(kind in name.lower() for kind in _MAIN_PROCESS_POOLS):
+        _load("main")
+
 
 @worker_process_init.connect
 def _load_gazetteer(**kwargs) -> None:
-    """Load the GeoNames index when a worker process starts, not during its first parse."""
-    shared_gazetteer()
+    """A pool process has the main process's gazetteer; any other loads it when it starts, not
+    during its first parse."""
+    if _gazetteer_loaded_in is not None and _gazetteer_loaded_in != os.getpid():
+        logger.info("gazetteer inherited from the main process (pid %s)", _gazetteer_loaded_in)
+    _load("pool")
 
 
 @shared_task(

@@ -161,7 +161,9 @@ def linked_rows(queryset: QuerySet[Incident], size: int) -> Iterator[Incident]:
     """`linked_chunks` for a queryset already `with_acled_relations` (and perhaps sliced).
 
     `.iterator()` reads through a server-side cursor on PostgreSQL, `size` rows at a time, so
-    neither the database driver nor this process ever holds more than one chunk.
+    neither the database driver nor this process ever holds more than one chunk. (Not so with
+    DB_DISABLE_SERVER_SIDE_CURSORS, for PgBouncer: the driver then holds the whole result, which is
+    why the web server keeps a direct connection in docker-compose.yml.)
     """
     chunk: list[Incident] = []
     for incident in queryset.iterator(chunk_size=size):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from psycopg import ClientCursor
 
@@ -135,19 +135,18 @@ def copy_csv(queryset: QuerySet[Incident]) -> Iterator[bytes]:
     """Stream the export: COPY's rows gathered into ~256 KB writes, memory flat however many rows."""
     connection = connections[queryset.db]
     sql, params = copy_sql(queryset)
-    with connection.cursor() as cursor:
+    # One transaction: the setting holds for this COPY only, and behind a transaction pooler
+    # (PgBouncer) both statements run on the same server connection, which keeps nothing after.
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         statement = ClientCursor(cursor.connection).mogrify(sql, params)
         # JIT-compiling this statement takes ~0.6 s, more than it saves on most exports
-        cursor.execute("SET jit = off")
-        try:
-            buffer, size = [], 0
-            with cursor.cursor.copy(statement) as copy:
-                for data in copy:
-                    buffer.append(bytes(data))
-                    size += len(data)
-                    if size >= BUFFER_BYTES:
-                        yield b"".join(buffer)
-                        buffer, size = [], 0
-            yield b"".join(buffer)
-        finally:
-            cursor.execute("RESET jit")
+        cursor.execute("SET LOCAL jit = off")
+        buffer, size = [], 0
+        with cursor.cursor.copy(statement) as copy:
+            for data in copy:
+                buffer.append(bytes(data))
+                size += len(data)
+                if size >= BUFFER_BYTES:
+                    yield b"".join(buffer)
+                    buffer, size = [], 0
+        yield b"".join(buffer)

@@ -88,7 +88,10 @@ def test_a_whole_worker_killed_mid_parse_its_article_is_taken_back_by_the_dispat
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL only: the outage is a cut TCP connection"
 )
-def test_a_database_outage_delays_parses_but_loses_none(transactional_db, reference_data, tmp_path):
+@pytest.mark.parametrize("pooled", [False, True], ids=["connections", "pooled-connections"])
+def test_a_database_outage_delays_parses_but_loses_none(transactional_db, reference_data, tmp_path, pooled):
+    """Also with the worker's connection pool (docker-compose.yml's workers): a query then waits
+    DB_POOL_TIMEOUT seconds for the pool to reconnect before it fails."""
     from tests.support.faultproxy import FaultProxy
 
     url = _database_url_for_worker()
@@ -98,6 +101,8 @@ def test_a_database_outage_delays_parses_but_loses_none(transactional_db, refere
     try:
         server = target.netloc.rpartition("@")[2]
         env = {"DATABASE_URL": url.replace(server, f"127.0.0.1:{proxy.port}", 1)}
+        if pooled:
+            env |= {"DB_POOL_MIN": "1", "DB_POOL_MAX": "1"}
         with _worker(log, env=env), _beat(tmp_path / "beat.log"):
             proxy.cut()
             texts = [
@@ -105,8 +110,9 @@ def test_a_database_outage_delays_parses_but_loses_none(transactional_db, refere
                 for n in range(2, 8)
             ]
             articles = [article_ingest(published=PUBLISHED, text=text).article for text in texts]
-            time.sleep(8)  # the worker meets the outage at its claims
-            assert "database unavailable" in log.read_text()
+            # the worker meets the outage at its claims (at once; pooled, after two pool timeouts)
+            _wait(lambda: "database unavailable" in log.read_text(), 30, "no outage met", log)
+            time.sleep(3)
             proxy.restore()
             ids = [a.pk for a in articles]
             _wait(
