@@ -250,6 +250,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--baseline", default="b1e779f", help="git ref to compare with, or 'none'")
+    parser.add_argument("--logs", help="keep the processes' logs in this folder (default: a temporary one)")
     args = parser.parse_args()
     counts = [int(w) for w in args.workers.split(",")]
     texts = load_texts(args.articles)
@@ -258,7 +259,8 @@ def main() -> None:
     print(f"extractor alone, one core: {alone:.1f} articles/s", flush=True)
     results: dict[str, dict[int, dict]] = {}
     with tempfile.TemporaryDirectory(prefix="ingest-") as tmp:
-        logs = Path(tmp)
+        logs = Path(args.logs or tmp)
+        logs.mkdir(parents=True, exist_ok=True)
         probe = logs / "probe.json"
         probe.write_text(json.dumps([r["text"] + "\n\n(probe)" for r in texts[:40]]))
         trees = {"this tree": ROOT}
