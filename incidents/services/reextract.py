@@ -77,22 +77,7 @@ def reextract_request(
     while True:
         upper = ids.filter(pk__gt=last)[batch_size - 1 : batch_size].first()
         batch = markable.filter(pk__gt=last, **({"pk__lte": upper} if upper else {}))
-        with transaction.atomic():
-            run = _open_run(create=True, user=user)
-            marked = batch.update(
-                status=Article.Status.QUEUED,
-                reextract_run=run,
-                error="",
-                lost_parses=0,
-                claimed_by="",
-                parse_started_at=None,
-                dispatch_due_at=None,
-                dispatch_count=0,
-                updated_at=timezone.now(),
-            )
-            ReextractRun.objects.filter(pk=run.pk).update(
-                total=F("total") + marked, extractor_version=extraction.EXTRACTOR_VERSION
-            )
+        run, marked = _mark(batch, user, run)
         queued += marked
         if upper is None:
             break
@@ -101,6 +86,34 @@ def reextract_request(
     if run is not None:
         run.refresh_from_db()
     return RequestReport(run=run, queued=queued)
+
+
+def _mark(batch: QuerySet[Article], user, run: ReextractRun | None) -> tuple[ReextractRun | None, int]:
+    """Queue one batch in the lane, in a transaction of its own: (the run, how many marked).
+    A run is opened only for a batch with something to mark."""
+    with transaction.atomic():
+        opened = _open_run()
+        if opened is None:
+            if not batch.exists():
+                return run, 0
+            opened = _open_run(create=True, user=user)
+        run = opened
+        marked = batch.update(
+            status=Article.Status.QUEUED,
+            reextract_run=run,
+            error="",
+            lost_parses=0,
+            claimed_by="",
+            parse_started_at=None,
+            dispatch_due_at=None,
+            dispatch_count=0,
+            updated_at=timezone.now(),
+        )
+        if marked:
+            ReextractRun.objects.filter(pk=run.pk).update(
+                total=F("total") + marked, extractor_version=extraction.EXTRACTOR_VERSION
+            )
+    return run, marked
 
 
 def _open_run(*, create: bool = False, user=None, wait: bool = True) -> ReextractRun | None:

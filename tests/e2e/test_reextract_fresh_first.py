@@ -8,6 +8,7 @@ import hashlib
 import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -73,14 +74,19 @@ def test_an_upload_during_a_reextraction_of_300_is_parsed_before_the_backlog(
         fresh.refresh_from_db()
         # before the re-extraction finished: most of it was still to come
         assert lane.exclude(parse_started_at__lt=fresh.parsed_at).count() >= 100
-        # and next: at most the one lane message a worker may have taken as the upload arrived
+        # and next: with Redis (BRPOP tries the uploads' queue first), at most the one lane message
+        # the worker may have taken as the upload arrived; kombu's filesystem transport reads the
+        # two queues in turn, so one lane message more for each of beat's dispatcher messages
+        # (one a second here) ahead of the upload in its queue
         taken_meanwhile = lane.filter(
             parse_started_at__gt=fresh.created_at, parse_started_at__lt=fresh.parse_started_at
         ).count()
-        assert taken_meanwhile <= 1, taken_meanwhile
+        assert taken_meanwhile <= (1 if settings.CELERY_BROKER_URL.startswith("redis") else 3), (
+            taken_meanwhile
+        )
         print(f"upload parsed {(fresh.parsed_at - fresh.created_at).total_seconds():.2f} s after it was made")
 
-        _wait(lambda: ReextractRun.objects.get().finished_at is not None, 180, "the run not finished", log)
+        _wait(lambda: ReextractRun.objects.get().finished_at is not None, 300, "the run not finished", log)
     progress = reextract_progress()
     assert (progress.done, progress.failed, progress.in_flight, progress.waiting) == (300, 0, 0, 0)
     assert set(lane.values_list("status", flat=True)) == {"parsed"}

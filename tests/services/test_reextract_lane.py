@@ -293,3 +293,13 @@ def test_reextract_settings_are_checked(env, message):
     )
     assert done.returncode != 0
     assert message in done.stderr
+
+
+def test_nothing_to_queue_opens_no_run(django_capture_on_commit_callbacks):
+    ids = _parsed(2)
+    Article.objects.filter(pk__in=ids).update(status="queued")  # on their way already
+    with django_capture_on_commit_callbacks():
+        report = _request(ids)
+    assert (report.run, report.queued) == (None, 0)
+    assert not ReextractRun.objects.exists()
+    assert reextract_progress() is None
