@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 REQUEST_BATCH = 5000
 # The rate is measured over at least this long (between two dispatcher runs).
 RATE_SECONDS = 60
+# A request that queues this many articles refreshes the planner's statistics (PostgreSQL).
+ANALYZE_AFTER = 1000
 
 
 def _lane() -> QuerySet[Article]:
@@ -82,10 +84,24 @@ def reextract_request(
         if upper is None:
             break
         last = upper
+    if queued >= ANALYZE_AFTER:
+        _analyze()
     transaction.on_commit(lambda: reextract_fill(wait=False))
     if run is not None:
         run.refresh_from_db()
     return RequestReport(run=run, queued=queued)
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics of the columns a request has just changed on many rows.
+
+    Until then the planner believes (say) that no article is queued, and reads the lane's window
+    through the status index, past every waiting article: 25 ms a count at 100,000 instead of
+    under 1 ms through the lane's partial indexes. Autovacuum would come to it later, if it runs.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Article._meta.db_table} (status, reextract_run_id, dispatch_due_at)")
 
 
 def _mark(batch: QuerySet[Article], user, run: ReextractRun | None) -> tuple[ReextractRun | None, int]:

@@ -303,3 +303,16 @@ def test_nothing_to_queue_opens_no_run(django_capture_on_commit_callbacks):
     assert (report.run, report.queued) == (None, 0)
     assert not ReextractRun.objects.exists()
     assert reextract_progress() is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner and its statistics")
+def test_a_big_request_refreshes_the_planners_statistics(django_capture_on_commit_callbacks):
+    """Else the planner, told that no article is queued, counts the window through the status
+    index, past every waiting article."""
+    ids = _parsed(5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_article")  # as the statistics were: every article parsed
+    with django_capture_on_commit_callbacks():
+        _request(ids)
+    sent = Article.objects.filter(reextract_run__isnull=False, status="queued", dispatch_due_at__isnull=False)
+    assert "article_reextract_sent" in sent.explain()
