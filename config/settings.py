@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -331,6 +332,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # a busy worker (prefetch 1) takes its next message at the next poll: 1 s (kombu's default)
+        # would cap it at about one article a second and leave beat's messages to expire behind a
+        # re-extraction; a poll lists one small folder
+        "polling_interval": 0.1,
     }
 # A send to a broker that is down fails at once (one quick retry) rather than after kombu's default
 # of several seconds of retries: the web request that queued an upload answers at once, and the
@@ -339,6 +344,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update(
     {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 )
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Bulk re-extraction (`manage.py reextract`, incidents.services.reextract) has a queue of its own, so
+# that a million of its messages never stand in front of today's uploads: the dispatcher keeps at
+# most REEXTRACT_WINDOW of them sent and not yet parsed, and each parse sends the next. A worker
+# consumes both queues, the default one first (`-Q celery,bulk`); `-Q bulk` makes a worker for
+# re-extraction only. With Redis, "priority" makes a worker's BRPOP always try the queues in that
+# order (kombu's default, round robin, would take one bulk message after each upload).
+REEXTRACT_QUEUE = env_str("REEXTRACT_QUEUE", "bulk")
+REEXTRACT_WINDOW = env_int("REEXTRACT_WINDOW", 200)
+if REEXTRACT_WINDOW < 1:
+    raise ImproperlyConfigured(f"REEXTRACT_WINDOW={REEXTRACT_WINDOW} must be at least 1.")
+if REEXTRACT_QUEUE == CELERY_TASK_DEFAULT_QUEUE:
+    raise ImproperlyConfigured("REEXTRACT_QUEUE must differ from CELERY_TASK_DEFAULT_QUEUE.")
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, REEXTRACT_QUEUE)
+]
+if urlsplit(CELERY_BROKER_URL).scheme in ("redis", "rediss", "sentinel"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

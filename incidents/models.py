@@ -162,11 +162,40 @@ class Article(models.Model):
     # Which worker process holds the claim ("host:pid"), and how many claims died with their worker.
     claimed_by = models.CharField(max_length=200, blank=True, editable=False)
     lost_parses = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The lane: set while the article is part of a bulk re-extraction (incidents.services.reextract):
+    # queued in the re-extraction's lane (sent to its own Celery queue, a bounded window at a time),
+    # then counted into the run's progress and cleared by the dispatcher once parsed or failed.
+    # NULL: the fresh lane (uploads, an analyst's "parse again"), sent at once to the default queue.
+    reextract_run = models.ForeignKey(
+        "ReextractRun", null=True, blank=True, on_delete=models.SET_NULL, db_index=False, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        # Partial indexes, so that a million articles waiting for a re-extraction cost the fresh lane
+        # nothing and each question of the dispatcher reads only the rows it is about.
         indexes = [
-            models.Index(fields=["dispatch_due_at"], condition=Q(status="queued"), name="article_outbox_due"),
+            models.Index(
+                fields=["dispatch_due_at"],
+                condition=Q(status="queued", reextract_run__isnull=True),
+                name="article_outbox_due",
+            ),
+            # re-extraction: waiting to be sent (in id order), sent and not yet claimed, finished
+            models.Index(
+                fields=["id"],
+                condition=Q(status="queued", reextract_run__isnull=False, dispatch_due_at__isnull=True),
+                name="article_reextract_next",
+            ),
+            models.Index(
+                fields=["dispatch_due_at"],
+                condition=Q(status="queued", reextract_run__isnull=False, dispatch_due_at__isnull=False),
+                name="article_reextract_sent",
+            ),
+            models.Index(
+                fields=["reextract_run"],
+                condition=Q(status__in=["parsed", "failed"], reextract_run__isnull=False),
+                name="article_reextract_finished",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -465,6 +494,37 @@ class BulkAction(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ReextractRun(models.Model):
+    """A bulk re-extraction (`manage.py reextract`): its articles carry it (Article.reextract_run)
+    while they wait or are parsed, and the dispatcher counts each one's outcome here as it clears it.
+
+    The figures are counters, so progress costs the same for ten articles or a million. At most one
+    run is open (`is_open` True, unique; NULL once finished): a new request joins it.
+    """
+
+    is_open = models.BooleanField(null=True, unique=True, default=True, editable=False)
+    extractor_version = models.CharField(max_length=40, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total = models.PositiveIntegerField(default=0, help_text="Articles queued by this re-extraction.")
+    done = models.PositiveIntegerField(default=0, help_text="Parsed (and counted by the dispatcher).")
+    failed = models.PositiveIntegerField(default=0)
+    # the rate: finished articles counted at `sample_at`, and the rate measured up to then
+    sample_at = models.DateTimeField(null=True, blank=True)
+    sample_finished = models.PositiveIntegerField(default=0)
+    rate = models.FloatField(null=True, blank=True, help_text="Articles a second, recently.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Re-extraction {self.pk} ({self.done + self.failed} of {self.total})"
 
 
 class KnowledgeChange(models.Model):

@@ -11,6 +11,7 @@ from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
 from incidents.services.bulk import bulk_action_run
 from incidents.services.outbox import PARSE_GRACE_SECONDS, outbox_dispatch
+from incidents.services.reextract import article_parse_reextract
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +48,20 @@ def _load_gazetteer(**kwargs) -> None:
     _load("pool")
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(TransientParseError,),
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=12,
+PARSE_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (TransientParseError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 12,
     # one article never stalls a worker: the soft limit raises SoftTimeLimitExceeded in the parse,
     # which article_parse turns into a failed article (never retried: it would stall again)
-    soft_time_limit=settings.PARSE_TIME_LIMIT,
-    time_limit=settings.PARSE_TIME_LIMIT + PARSE_GRACE_SECONDS,
-)
+    "soft_time_limit": settings.PARSE_TIME_LIMIT,
+    "time_limit": settings.PARSE_TIME_LIMIT + PARSE_GRACE_SECONDS,
+}
+
+
+@shared_task(**PARSE_OPTIONS)
 def parse_article(article_id: int) -> str:
     """Draft incidents from one article; a no-op if another worker has it or it is done.
 
@@ -65,6 +69,12 @@ def parse_article(article_id: int) -> str:
     that, the article is still queued and the outbox dispatcher sends it again.
     """
     return article_parse(article_id)
+
+
+@shared_task(**PARSE_OPTIONS)
+def parse_article_reextract(article_id: int) -> str:
+    """`parse_article` for the bulk re-extraction's queue: the parse, then the next article sent."""
+    return article_parse_reextract(article_id)
 
 
 @shared_task(ignore_result=True)
@@ -75,7 +85,12 @@ def dispatch_outbox() -> dict:
     fails, and the next one does the work.
     """
     report = outbox_dispatch()
-    return {"sent": report.sent, "reclaimed": report.reclaimed, "failed": report.failed}
+    return {
+        "sent": report.sent,
+        "reclaimed": report.reclaimed,
+        "failed": report.failed,
+        "reextract_sent": report.reextract_sent,
+    }
 
 
 @shared_task(acks_late=True)

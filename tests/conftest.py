@@ -178,24 +178,39 @@ def _database_url_for_worker() -> str:
 
 
 @contextlib.contextmanager
-def _worker(log_path: Path, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
+def _worker(
+    log_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    reextract_queue: bool = False,
+):
     """A real `celery worker` process (prefork pool, one child) on the test database, on a queue
-    of its own; `env` and `args` add to its environment and command line."""
+    of its own; `env` and `args` add to its environment and command line. `reextract_queue`: it
+    reads a re-extraction queue of its own too, after the first (`-Q test-x,test-x-bulk`, as
+    `manage.py serve` runs it), and this process sends the re-extraction there."""
+    from django.test import override_settings
+
     from config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
+    queues = [queue, f"{queue}-bulk"] if reextract_queue else [queue]
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_worker(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "REEXTRACT_QUEUE": queues[-1] if reextract_queue else f"{queue}-bulk",
         "DB_CONN_MAX_AGE": "0",
         **(env or {}),
     }
-    command = ("worker", "-Q", queue, "--concurrency=1", "--loglevel=INFO", *args)
+    command = ("worker", "-Q", ",".join(queues), "--concurrency=1", "--loglevel=INFO", *args)
     try:
-        with _celery(command, log_path, env) as proc:
+        with (
+            override_settings(REEXTRACT_QUEUE=env["REEXTRACT_QUEUE"]),
+            _celery(command, log_path, env) as proc,
+        ):
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
                 if proc.poll() is not None:
@@ -300,30 +315,48 @@ def broker_down():
         yield
 
 
+def _taker(app, queue: str):
+    """A function that counts (and takes) the parse messages waiting in `queue`:
+    {article id: number of messages}."""
+
+    def take() -> dict[int, int]:
+        counts: dict[int, int] = {}
+        with app.connection_for_read() as conn:
+            simple = conn.SimpleQueue(queue)
+            while True:
+                try:
+                    message = simple.get(block=False)
+                except simple.Empty:
+                    break
+                article_id = message.payload[0][0]
+                counts[article_id] = counts.get(article_id, 0) + 1
+                message.ack()
+            simple.close()
+        return counts
+
+    return take
+
+
 @pytest.fixture
 def broker_queue():
     """The real broker, on a queue of this test's own; yields a function that counts (and takes)
     the parse messages waiting there: {article id: number of messages}."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     with _broker(queue=queue) as app:
-
-        def take() -> dict[int, int]:
-            counts: dict[int, int] = {}
-            with app.connection_for_read() as conn:
-                simple = conn.SimpleQueue(queue)
-                while True:
-                    try:
-                        message = simple.get(block=False)
-                    except simple.Empty:
-                        break
-                    article_id = message.payload[0][0]
-                    counts[article_id] = counts.get(article_id, 0) + 1
-                    message.ack()
-                simple.close()
-            return counts
-
+        take = _taker(app, queue)
         yield take
         take()
+
+
+@pytest.fixture
+def reextract_queue(broker_queue, settings):
+    """Like broker_queue, for the re-extraction's queue (one of this test's own too)."""
+    from config.celery import app
+
+    settings.REEXTRACT_QUEUE = f"test-{uuid.uuid4().hex[:12]}-bulk"
+    take = _taker(app, settings.REEXTRACT_QUEUE)
+    yield take
+    take()
 
 
 @pytest.fixture

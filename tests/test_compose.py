@@ -28,6 +28,8 @@ def test_services_and_health_checks():
     assert services["redis"]["image"].startswith("redis:")
     assert "gunicorn config.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A config worker")
+    # fresh uploads' queue first, then the bulk re-extraction's
+    assert " -Q celery,bulk " in services["worker"]["command"]
     assert services["beat"]["command"].startswith("celery -A config beat")
 
 

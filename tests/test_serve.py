@@ -134,6 +134,14 @@ def test_serve_runs_web_and_worker_on_the_embedded_default(tmp_path):
             time.sleep(0.5)
         else:
             pytest.fail(f"the outbox never sent the article:\n{log_path.read_text()[-3000:]}")
+        # a re-extraction goes to the bulk queue, which the worker reads after the uploads' queue
+        assert "queues celery,bulk" in log_path.read_text()
+        assert "2 queued." in manage("reextract", "--all")
+        while "2 done, 0 failed, 0 in flight, 0 waiting of 2" not in (
+            status := manage("reextract", "--status")
+        ):
+            assert time.monotonic() < deadline + 60, (status, log_path.read_text()[-3000:])
+            time.sleep(0.5)
         beat_pid = int(re.search(r"Celery beat started \(pid (\d+)\)", log_path.read_text()).group(1))
     finally:
         stop_asked = time.monotonic()

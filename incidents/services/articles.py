@@ -16,11 +16,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from incidents import extraction
-from incidents.models import Article, Source
+from incidents.models import Article, ReextractRun, Source
 from incidents.services import outbox
 from incidents.services.documents import DocumentRejected, article_text_ensure, document_check
 from incidents.services.drafts import drafts_save
@@ -157,22 +157,28 @@ def article_ingest_upload(data: dict, *, user=None) -> IngestResult:
 
 
 def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
-    """Queue an article again; its unreviewed drafts are then replaced.
+    """Queue an article again, in the fresh lane; its unreviewed drafts are then replaced.
 
     Returns False for an article a live worker is parsing right now (a claim whose worker died is
-    taken back). `enqueue=False` leaves the parse to the caller (`reextract --sync`).
+    taken back). `enqueue=False` leaves the parse to the caller (`reextract --sync`). An article
+    waiting in a bulk re-extraction is taken out of it (its run counts one fewer): asked for by
+    hand, it is parsed now rather than in its turn.
     """
     one = Article.objects.filter(pk=article.pk)
     with transaction.atomic():
         outbox.reclaim_dead_claims(one)
+        run_id = one.values_list("reextract_run_id", flat=True).first()
         updated = one.exclude(status=Article.Status.PROCESSING).update(
             status=Article.Status.QUEUED,
             error="",
             lost_parses=0,
             dispatch_due_at=timezone.now(),
             dispatch_count=0,
+            reextract_run=None,
             updated_at=timezone.now(),
         )
+        if updated and run_id is not None:
+            ReextractRun.objects.filter(pk=run_id, total__gt=0).update(total=F("total") - 1)
         if updated and enqueue:
             outbox.parse_send_on_commit(article.pk)
     article.refresh_from_db()

@@ -7,6 +7,10 @@ Celery beat, for every queued article that is due. A send pushes the next due ti
 each time (`resend_delay`), so a backlog is not flooded with copies; a copy that arrives after
 the article is claimed is skipped by the claim.
 
+That is the fresh lane (uploads, an analyst's "parse again"). Articles queued by a bulk
+re-extraction are in a lane of their own (Article.reextract_run): the same dispatcher run sends
+them to their own queue, a bounded window at a time (incidents.services.reextract).
+
 The dispatcher also takes back claims whose worker died (`kill -9`, an out-of-memory kill, a
 lost machine): a claim older than the hard time limit, or held by a process on this host that
 no longer exists. An article whose parse has killed its worker `MAX_LOST_PARSES` times is failed
@@ -48,6 +52,8 @@ class DispatchReport:
     failed: int = 0
     broker_down: bool = False
     bulk_sent: int = 0
+    reextract_sent: int = 0
+    reextract_settled: int = 0
 
 
 def claim_owner() -> str:
@@ -69,32 +75,44 @@ def resend_delay(sends: int) -> timedelta:
 
 
 def due_articles(now: datetime | None = None):
-    """Queued articles whose parse message is due: never sent, or sent long enough ago."""
+    """Queued articles of the fresh lane whose parse message is due: never sent, or sent long
+    enough ago (a re-extraction's articles are sent by incidents.services.reextract)."""
     now = now or timezone.now()
     return Article.objects.filter(
-        Q(dispatch_due_at__isnull=True) | Q(dispatch_due_at__lte=now), status=Article.Status.QUEUED
+        Q(dispatch_due_at__isnull=True) | Q(dispatch_due_at__lte=now),
+        status=Article.Status.QUEUED,
+        reextract_run__isnull=True,
     )
 
 
-def parse_send(article_ids: Iterable[int]) -> int:
+def parse_send(article_ids: Iterable[int], *, reextract: bool = False) -> int:
     """Send a parse message for each article, in order; stop at the first broker error.
 
     Returns how many were sent. Never raises for the broker: what was not sent stays due and the
     dispatcher sends it when the broker is back. Each send is one quick attempt (no retry loop), so
-    a web request that queues an upload is never held by a broker that is down.
+    a web request that queues an upload is never held by a broker that is down. `reextract` sends
+    to the re-extraction's queue.
     """
-    from incidents.tasks import parse_article
-
     sent = 0
     for article_id in article_ids:
-        try:
-            parse_article.apply_async((article_id,), retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: the outbox keeps the article
-            logger.warning("broker unavailable, article %s stays in the outbox: %s", article_id, exc)
+        if not send_one(article_id, reextract=reextract):
             break
         _mark_sent(article_id)
         sent += 1
     return sent
+
+
+def send_one(article_id: int, *, reextract: bool = False) -> bool:
+    """One quick try at sending the article's parse message; False if the broker is down."""
+    from incidents.tasks import parse_article, parse_article_reextract
+
+    task, queue = (parse_article_reextract, settings.REEXTRACT_QUEUE) if reextract else (parse_article, None)
+    try:
+        task.apply_async((article_id,), retry=False, **({"queue": queue} if queue else {}))
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the outbox keeps the article
+        logger.warning("broker unavailable, article %s stays in the outbox: %s", article_id, exc)
+        return False
+    return True
 
 
 def _mark_sent(article_id: int) -> None:
@@ -117,6 +135,10 @@ def outbox_dispatch(limit: int = DISPATCH_BATCH) -> DispatchReport:
     report.broker_down = report.sent < len(due)
     if not report.broker_down:
         report.bulk_sent = bulk_resend()
+    report.reextract_settled, report.reextract_sent, reextract_down = _reextract_dispatch(
+        send=not report.broker_down
+    )
+    report.broker_down = report.broker_down or reextract_down
     knowledge_log_prune()
     if report.sent or report.reclaimed or report.failed:
         logger.info(
@@ -126,6 +148,12 @@ def outbox_dispatch(limit: int = DISPATCH_BATCH) -> DispatchReport:
             report.failed,
         )
     return report
+
+
+def _reextract_dispatch(*, send: bool) -> tuple[int, int, bool]:
+    from incidents.services.reextract import reextract_dispatch
+
+    return reextract_dispatch(send=send)
 
 
 def bulk_jobs_due(now: datetime | None = None):
@@ -213,8 +241,12 @@ def process_alive(owner: str) -> bool:
 
 def outbox_send_now() -> DispatchReport:
     """What the operator's "send again" does: take back dead claims and send every queued article
-    now, whenever it was last sent (the dispatcher goes on with the rest, a batch a run)."""
-    Article.objects.filter(status=Article.Status.QUEUED).update(dispatch_due_at=timezone.now())
+    now, whenever it was last sent (the dispatcher goes on with the rest, a batch a run). Of a
+    re-extraction, only the window already sent is sent again; the rest waits its turn."""
+    now = timezone.now()
+    queued = Article.objects.filter(status=Article.Status.QUEUED)
+    queued.filter(reextract_run__isnull=True).update(dispatch_due_at=now)
+    queued.filter(reextract_run__isnull=False, dispatch_due_at__isnull=False).update(dispatch_due_at=now)
     return outbox_dispatch()
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,10 +23,13 @@ from incidents.access import is_analyst
 from incidents.models import Article, Incident
 from incidents.review.queue import drafts_waiting, drafts_waiting_url
 from incidents.services.outbox import outbox_state
+from incidents.services.reextract import Progress, reextract_progress
 
 CHART_WEEKS = 52
 CHART_MONTHS = 12
 QUEUE_SIZE = 5
+# A finished re-extraction stays on the dashboard this long.
+REEXTRACT_SHOWN = timedelta(days=1)
 # What analysts count as incidents: everything not thrown out. Viewers count published ones.
 ANALYST_COUNTED = [Incident.Status.DRAFT, Incident.Status.REVIEWED, Incident.Status.PUBLISHED]
 
@@ -95,7 +98,10 @@ def work_queues() -> dict:
     as in the list the links open), articles queued or failed."""
     drafts = drafts_waiting()
     articles = Article.objects.defer("text")  # an article's text may be megabytes
-    pending = articles.filter(status__in=[Article.Status.QUEUED, Article.Status.PROCESSING])
+    # the fresh lane's queue, and every parse under way; a re-extraction's backlog has its own panel
+    pending = articles.filter(
+        Q(status=Article.Status.QUEUED, reextract_run__isnull=True) | Q(status=Article.Status.PROCESSING)
+    )
     failed = articles.filter(status=Article.Status.FAILED)
     return {
         "draft_count": drafts.count(),
@@ -107,7 +113,18 @@ def work_queues() -> dict:
         "failed_count": failed.count(),
         "failed": list(failed.order_by("-updated_at", "-id")[: QUEUE_SIZE * 2]),
         "outbox": outbox_state(),
+        "reextract": recent_reextract(),
     }
+
+
+def recent_reextract() -> Progress | None:
+    """The re-extraction running, or the last one if it finished within REEXTRACT_SHOWN."""
+    progress = reextract_progress()
+    if progress is None or (
+        progress.finished and progress.run.finished_at < timezone.now() - REEXTRACT_SHOWN
+    ):
+        return None
+    return progress
 
 
 @login_required

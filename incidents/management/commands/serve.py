@@ -29,10 +29,15 @@ class Command(BaseCommand):
         # shell started us with SIGINT ignored.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.default_int_handler)
-        worker = self._start("worker", "--loglevel=INFO", f"--concurrency={concurrency}")
+        # fresh uploads' queue first, then the bulk re-extraction's (incidents.services.reextract)
+        queues = f"{settings.CELERY_TASK_DEFAULT_QUEUE},{settings.REEXTRACT_QUEUE}"
+        worker = self._start("worker", "-Q", queues, "--loglevel=INFO", f"--concurrency={concurrency}")
         beat = self._start("beat", "--loglevel=INFO", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}")
         broker = settings.CELERY_BROKER_URL.split("@")[-1]
-        self.stdout.write(f"Celery worker started (pid {worker.pid}); broker {broker}")
+        self.stdout.write(
+            f"Celery worker started (pid {worker.pid}); broker {broker}; queues {queues} "
+            "(uploads first, then re-extraction)"
+        )
         self.stdout.write(f"Celery beat started (pid {beat.pid}); outbox every {settings.OUTBOX_INTERVAL} s")
         self.stdout.flush()  # a log file sees it now, not when the buffer fills
         try:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0014_actor_in_dictionary'),
+        ('incidents', '0015_reextract_lane'),
     ]
 
     operations = [
