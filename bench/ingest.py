@@ -46,6 +46,7 @@ from bench.faults import _baseline_tree, _free_port, _wait_http  # noqa: E402
 PG = "postgresql://postgres@127.0.0.1:5432"
 EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("news/dev.jsonl", "real/dev.jsonl", "dev.jsonl")
+WORKER_ENV: dict[str, str] = {}  # worker settings given on the command line (--prefetch)
 
 # Run in the tree's Django (manage.py shell): queries and time of steady-state parses.
 PROBE = r"""
@@ -120,6 +121,7 @@ class Trial:
             "INCIDENTS_VAR_DIR": str(logs / f"var-{name}"),
             "API_THROTTLE_RATE": "1000000/min",
             "LOG_LEVEL": "INFO",
+            **WORKER_ENV,
         }
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -250,9 +252,16 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--baseline", default="b1e779f", help="git ref to compare with, or 'none'")
+    parser.add_argument("--prefetch", type=int, help="CELERY_WORKER_PREFETCH_MULTIPLIER for the workers")
+    parser.add_argument(
+        "--env", action="append", default=[], help="NAME=VALUE for the tree's processes (e.g. DB_POOL_MAX=1)"
+    )
     parser.add_argument("--logs", help="keep the processes' logs in this folder (default: a temporary one)")
     args = parser.parse_args()
     counts = [int(w) for w in args.workers.split(",")]
+    WORKER_ENV.update(item.split("=", 1) for item in args.env)
+    if args.prefetch:
+        WORKER_ENV["CELERY_WORKER_PREFETCH_MULTIPLIER"] = str(args.prefetch)
     texts = load_texts(args.articles)
     print(f"load average {os.getloadavg()[0]:.2f}; {len(texts)} articles; workers {counts}", flush=True)
     alone = extractor_alone(texts)

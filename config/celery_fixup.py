@@ -4,8 +4,9 @@ Celery's own fix-up (5.5 to 5.7 at least; celery/celery#10554) closes a prefork 
 whole connection pool (settings.DB_POOL) before and after every task, so each task opens new
 connections and the pool pools nothing. Here a task's end gives its connection back to the pool,
 as the end of a web request does; the pool is closed when the pool process exits. The rest is
-Celery's: a pool process drops whatever it inherited at start, and without DB_POOL every task
-still closes its connection at its end.
+Celery's: a pool process drops whatever it inherited at start. Without DB_POOL a task's ends treat
+its connection as a web request's do: kept for CONN_MAX_AGE unless it is broken (Celery closes it
+at every task, and a new PostgreSQL connection costs about as much as a parse's own queries).
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ class PoolKeepingWorkerFixup(DjangoWorkerFixup):
         return self
 
     def close_database(self, **kwargs: Any) -> None:
-        if not self._pooled():
-            return super().close_database(**kwargs)
+        pooled = self._pooled()
         for conn in self._db.connections.all(initialized_only=True):
             try:
-                conn.close()  # back to the pool, which checks it before handing it out again
+                if pooled:
+                    conn.close()  # back to the pool, which checks it before handing it out again
+                else:
+                    # as at a web request's ends: kept for CONN_MAX_AGE unless broken or in error
+                    # (Celery closes it at every task, a new PostgreSQL connection per parse)
+                    conn.close_if_unusable_or_obsolete()
             except self.interface_errors:
                 pass
             except self.DatabaseError as exc:

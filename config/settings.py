@@ -364,7 +364,10 @@ if urlsplit(CELERY_BROKER_URL).scheme in ("redis", "rediss", "sentinel"):
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker takes a message only when it has a free process
+# Messages a pool process holds beyond the one it runs: with acks_late, a message is taken from the
+# broker only once the last one is acknowledged, so 1 leaves each process idle for a broker round
+# trip between parses; a few more keep it busy (a dead worker's messages come back: acks_late).
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1)
 # Each worker machine runs one `celery worker` with CELERY_WORKER_CONCURRENCY pool processes (0,
 # the default, is one per CPU: parsing is CPU-bound). The GeoNames gazetteer is loaded once in the
 # worker's main process and shared by its pool processes (incidents.tasks). A pool process is
@@ -377,6 +380,7 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0) or None
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 0) or None
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 0) or None
 for _name in (
+    "CELERY_WORKER_PREFETCH_MULTIPLIER",
     "CELERY_WORKER_CONCURRENCY",
     "CELERY_WORKER_MAX_TASKS_PER_CHILD",
     "CELERY_WORKER_MAX_MEMORY_PER_CHILD",

@@ -164,6 +164,22 @@ def test_a_pooled_worker_keeps_each_pool_process_connection_from_task_to_task(
     _wait(lambda: _backends_alive(backends) == 0, 15, "the pooled connections outlived the worker", log)
 
 
+@POSTGRES_ONLY
+@pytest.mark.parametrize(("max_age", "kept"), [("60", True), ("0", False)])
+def test_an_unpooled_worker_keeps_its_connection_for_conn_max_age(
+    transactional_db, reference_data, tmp_path, max_age, kept
+):
+    log = tmp_path / "worker.log"
+    with _worker(log, env={"DB_CONN_MAX_AGE": max_age}, args=("--concurrency=1", *PROBE)):
+        reports = _run_probes(log, 4, hold=0.2)
+        _parse(TEXTS[:1], log)
+        reports += _run_probes(log, 4, hold=0.2)
+    backends = {r["backend"] for r in reports}
+    assert {r["pooled"] for r in reports} == {"False"}
+    # Celery alone closes the connection after every task: a new server connection each time
+    assert (len(backends) == 1) is kept, backends
+
+
 def _export_digest(env: dict[str, str] | None = None) -> dict:
     """The CSV export (PostgreSQL's COPY) and the chunked read the GeoJSON export uses, in a process
     of their own: digests to compare, and whether JIT was left off on the connection after."""
