@@ -483,8 +483,8 @@ def _check_columns(cur) -> dict[str, str]:
 
 def _insert_actors(cur, world: World) -> dict[str, int]:
     cur.executemany(
-        "INSERT INTO incidents_actor (name, aliases, actor_type, country_id, updated_at) "
-        "VALUES (%s, '[]', %s, %s, now()) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO incidents_actor (name, aliases, actor_type, country_id, in_dictionary, updated_at) "
+        "VALUES (%s, '[]', %s, %s, true, now()) ON CONFLICT (name) DO NOTHING",
         world.actors,
     )
     cur.execute("SELECT name, id FROM incidents_actor WHERE name = ANY(%s)", ([a[0] for a in world.actors],))
