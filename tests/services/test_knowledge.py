@@ -138,3 +138,26 @@ def test_the_log_is_pruned_after_a_day(reference_data):
     KnowledgeChange.objects.create(table="actor", row="2")
     assert knowledge_log_prune() >= 1
     assert list(KnowledgeChange.objects.values_list("row", flat=True)) == ["2"]
+
+
+def test_the_migration_takes_untouched_worker_made_actors_out_of_the_dictionary(analyst):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("incidents.migrations.0014_actor_in_dictionary")
+    drafted = Actor.objects.create(name="Kettle Hill Front", actor_type="rebel_group")  # no user: the worker
+    edited = Actor.objects.create(name="Marsh Road Group", actor_type="rebel_group")
+    edited.actor_type = "identity_militia"
+    edited._history_user = analyst
+    edited.save()
+    aliased = Actor.objects.create(name="River Guard", actor_type="rebel_group", aliases=["RG"])
+    Actor.objects.bulk_create([Actor(name="Reference Army", actor_type="state_forces")])  # no history
+    migration.drafted_actors_out(apps, None)
+    kept = dict(Actor.objects.values_list("name", "in_dictionary"))
+    assert kept == {
+        drafted.name: False,
+        edited.name: True,
+        aliased.name: True,
+        "Reference Army": True,
+    }
