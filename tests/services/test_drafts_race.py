@@ -3,13 +3,12 @@ kept (incidents.services.drafts.drafts_save locks the drafts it replaces)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from incidents.models import Incident
 from incidents.services import incident_update
+from tests.support.overlap import overlapping_writes
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -21,35 +20,10 @@ def test_a_draft_saved_while_its_article_is_re_parsed_is_kept(transactional_db, 
     from incidents.services.drafts import drafts_save
 
     draft = make_incident(status="draft", summary="as drafted")
-    saved_not_committed, may_commit = threading.Event(), threading.Event()
-    outcome: dict[str, object] = {}
-
-    def analyst_saves() -> None:
-        try:
-            with transaction.atomic():
-                incident_update(Incident.objects.get(pk=draft.pk), summary="as corrected", user=analyst)
-                saved_not_committed.set()
-                may_commit.wait(10)
-        finally:
-            connections.close_all()
-
-    def worker_reparses() -> None:
-        try:
-            saved_not_committed.wait(10)
-            threading.Timer(1.0, may_commit.set).start()  # commit while the re-parse waits
-            with transaction.atomic():
-                drafts_save(draft.article, [])  # the new parse drafts nothing
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome["error"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=analyst_saves), threading.Thread(target=worker_reparses)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert "error" not in outcome, outcome["error"]
+    overlapping_writes(
+        lambda: incident_update(Incident.objects.get(pk=draft.pk), summary="as corrected", user=analyst),
+        lambda: drafts_save(draft.article, []),  # the new parse drafts nothing
+    )
     kept = Incident.objects.get(pk=draft.pk)
     assert (kept.status, kept.summary) == ("reviewed", "as corrected")
 
@@ -84,35 +58,7 @@ def test_two_parses_meeting_the_same_new_names_make_one_actor_and_one_source(tra
         )
     ]
     articles = article("Fighting near Serma."), article("Fighting near Serma, again.")
-    first_wrote, first_may_commit = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
-
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                results["first"] = drafts_save(articles[0], drafts)
-                first_wrote.set()
-                first_may_commit.wait(10)
-        finally:
-            connections.close_all()
-
-    def second() -> None:
-        try:
-            first_wrote.wait(10)
-            with transaction.atomic():
-                threading.Timer(1.0, first_may_commit.set).start()  # commit while we wait on the index
-                results["second"] = drafts_save(articles[1], drafts)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            results["error"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert "error" not in results, results["error"]
+    overlapping_writes(lambda: drafts_save(articles[0], drafts), lambda: drafts_save(articles[1], drafts))
     for name in ("Katiba Serma", "Sons of the Valley"):
         actor = Actor.objects.get(name__iexact=name)
         assert actor.history.filter(history_type="+").count() == 1

@@ -3,13 +3,12 @@ name at the same moment (incidents.services.reference.named_get_or_create)."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 
 from incidents.models import Actor, Source
 from incidents.services.reference import named_get_or_create, named_ids
+from tests.support.overlap import overlapping_writes
 
 
 def test_an_existing_name_is_found_in_any_case_and_spacing(db):
@@ -71,37 +70,14 @@ def test_two_transactions_creating_the_same_new_name_both_get_the_one_row(transa
     """The first transaction inserts the name and holds its commit; the second's insert waits on
     the unique index, fails when the first commits, and takes the first one's row: no error, one
     row, and the second transaction carries on (its savepoint, not its transaction, rolled back)."""
-    first_inserted, first_may_commit = threading.Event(), threading.Event()
-    results: dict[str, object] = {}
 
-    def first() -> None:
-        try:
-            with transaction.atomic():
-                results["first"] = named_get_or_create(model, "Katiba Serma", **defaults)
-                first_inserted.set()
-                first_may_commit.wait(10)
-        finally:
-            connections.close_all()
+    def second():
+        row = named_get_or_create(model, "Katiba Serma", **defaults)
+        return row, model.objects.filter(name__iexact="katiba serma").count()  # still in its transaction
 
-    def second() -> None:
-        try:
-            first_inserted.wait(10)
-            with transaction.atomic():
-                timer = threading.Timer(1.0, first_may_commit.set)  # commit while we wait on the index
-                timer.start()
-                results["second"] = named_get_or_create(model, "Katiba Serma", **defaults)
-                results["after"] = model.objects.filter(name__iexact="katiba serma").count()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            results["error"] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert "error" not in results, results["error"]
-    assert results["first"].pk == results["second"].pk
-    assert results["after"] == 1
+    first, (second_row, after) = overlapping_writes(
+        lambda: named_get_or_create(model, "Katiba Serma", **defaults), second
+    )
+    assert first.pk == second_row.pk
+    assert after == 1
     assert model.objects.filter(name__iexact="katiba serma").count() == 1
