@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import F, FloatField, JSONField, Q, Value
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -254,13 +254,12 @@ class Incident(models.Model):
         REVIEWED = "reviewed", "Reviewed"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
-        DUPLICATE = "duplicate", "Duplicate"
+        MERGED = "merged", "Merged"  # its reports moved to another incident (merged_into)
 
+    # The article of its first report (shown first on the review page); every report: `reports`.
     article = models.ForeignKey(
         Article, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
-    # Position among the drafts of its article: re-parsing replaces drafts, never duplicates them.
-    sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
@@ -287,9 +286,14 @@ class Incident(models.Model):
     )
     confidence = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    # Set on an incident merged into another (status merged): where its reports went.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
+    # What newer reports say of fields an analyst has reviewed, to accept or ignore on the review
+    # page ({field: {"value": ..., "was": ..., "report": id, "publisher": name}}): a reviewed field
+    # is never overwritten by a report (incidents.services.linking).
+    proposals = models.JSONField(default=dict, db_default=Value({}, JSONField()), blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -318,7 +322,6 @@ class Incident(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="incident_end_after_start",
             ),
-            models.UniqueConstraint(fields=["article", "sequence"], name="incident_unique_draft_per_article"),
             models.CheckConstraint(condition=Q(version__gte=1), name="incident_version_positive"),
         ]
         indexes = [
@@ -357,6 +360,117 @@ class Incident(models.Model):
                 (high is not None and best > high) or (low is not None and best < low - 1)
             ):
                 raise ValidationError({f"{kind}_best": f"The best {kind} figure is outside low–high."})
+
+
+class Report(models.Model):
+    """One article's draft of an incident: what that article said, kept as drafted.
+
+    An incident (the event, one ACLED row) has one report per article that reports it; its own
+    fields are reconciled from them (incidents.linking.reconcile). Merging moves reports, splitting
+    moves one out: the drafted values and evidence travel with the report.
+    """
+
+    class LinkedBy(models.TextChoices):
+        DRAFTED = "drafted", "Started the incident"
+        LINKER = "linker", "Linked by the worker"
+        ANALYST = "analyst", "Moved by an analyst"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reports")
+    # Position among the drafts of its article: re-parsing replaces drafts, never duplicates them.
+    sequence = models.PositiveSmallIntegerField()
+    facts = models.JSONField(default=dict, help_text="The drafted values (incidents.linking ReportFacts).")
+    confidence = models.FloatField(null=True, blank=True)
+    linked_by = models.CharField(max_length=10, choices=LinkedBy.choices, default=LinkedBy.DRAFTED)
+    link_score = models.FloatField(null=True, blank=True)
+    link_reasons = models.JSONField(default=list, blank=True)  # [[name, weight, says], ...]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["incident", "article__published", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "sequence"], name="report_unique_draft_per_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk}: article {self.article_id} #{self.sequence} of incident {self.incident_id}"
+
+
+class PossibleDuplicate(models.Model):
+    """A pair the linker was unsure of: `incident` (started by a newer report) may be `candidate`.
+
+    Listed in the desk's "possible same event" queue, best score first, until an analyst merges
+    the two or says they differ (and then the linker never asks about the pair again).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        MERGED = "merged", "Merged"
+        REJECTED = "rejected", "Not the same event"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="possible_duplicates")
+    candidate = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="possible_duplicate_of")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list, blank=True)  # [[name, weight, says], ...]
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "candidate"], name="possible_duplicate_unique_pair"),
+            models.CheckConstraint(condition=~Q(incident=F("candidate")), name="possible_duplicate_two"),
+        ]
+        indexes = [
+            models.Index(fields=["-score", "id"], condition=Q(state="open"), name="possible_duplicate_open"),
+            models.Index(fields=["candidate"], name="possible_duplicate_candidate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} ~ {self.candidate_id} ({self.score:.2f}, {self.state})"
+
+
+class LinkAction(models.Model):
+    """A link, merge or split: what moved, what it replaced, and whether it was undone.
+
+    `incident` is the one that stands (that received reports, or lost one to a split); `other` the
+    merged-away or split-off one. `before` keeps what undoing needs (statuses, fields, links).
+    """
+
+    class Kind(models.TextChoices):
+        LINK = "link", "Report linked by the worker"
+        MERGE = "merge", "Merged"
+        SPLIT = "split", "Report split out"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="link_actions")
+    other = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="link_actions_other"
+    )
+    reports = models.JSONField(default=list)  # the ids of the reports moved
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    versions = models.JSONField(default=dict, blank=True)  # {incident id: version the action left}
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["other"], name="link_action_other")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.incident_id} / {self.other_id}"
 
 
 class IncidentActor(models.Model):
@@ -399,6 +513,10 @@ class Evidence(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="evidence")
+    # The report whose draft it supports (moves with it on a merge or split); NULL for older rows.
+    report = models.ForeignKey(
+        "Report", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     field = models.CharField(max_length=40)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

@@ -362,8 +362,10 @@ def reextract_queue(broker_queue, settings):
 @pytest.fixture
 def make_incident(db):
     """A factory for incidents: `make_incident(**fields)` gives a battle in Diyala, Iraq, on
-    2022-01-21 (a draft of its own article unless `article` is given); any field can be set."""
-    from incidents.models import Article, Country, Incident
+    2022-01-21 (a draft of its own article unless `article` is given, with one report: that
+    article's, at position `sequence`); any field can be set."""
+    from incidents.models import Article, Country, Incident, Report
+    from incidents.services.linking import incident_facts
 
     def make(**fields) -> Incident:
         iraq, _ = Country.objects.get_or_create(code="IQ", defaults={"name": "Iraq"})
@@ -372,7 +374,7 @@ def make_incident(db):
             published=dt.date(2022, 1, 23),
             content_hash=uuid.uuid4().hex * 2,
         )
-        sequence = fields.pop("sequence", article.incidents.count())
+        sequence = fields.pop("sequence", article.reports.count())
         values = {
             "start_date": dt.date(2022, 1, 21),
             "event_type": "Battles",
@@ -383,7 +385,11 @@ def make_incident(db):
             "fatalities_best": 11,
             "summary": "Eleven soldiers killed.",
         }
-        return Incident.objects.create(article=article, sequence=sequence, **{**values, **fields})
+        incident = Incident.objects.create(article=article, **{**values, **fields})
+        Report.objects.create(
+            incident=incident, article=article, sequence=sequence, facts=incident_facts(incident).to_json()
+        )
+        return incident
 
     return make
 

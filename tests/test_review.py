@@ -17,13 +17,14 @@ from incidents.models import (
     IncidentActor,
     IncidentSource,
     Location,
+    Report,
     Source,
 )
 from incidents.review.highlight import highlight
 from incidents.review.queue import review_queue
 from incidents.services import (
     ReviewRefused,
-    incident_mark_duplicate,
+    incidents_merge,
     incident_review,
     incident_update,
 )
@@ -61,7 +62,6 @@ def draft(iraq, actors):
     )
     incident = Incident.objects.create(
         article=article,
-        sequence=0,
         start_date=dt.date(2022, 1, 21),
         country=iraq,
         admin1="Diyala",
@@ -69,6 +69,7 @@ def draft(iraq, actors):
         fatalities_best=11,
         **BATTLE,
     )
+    report = Report.objects.create(incident=incident, article=article, sequence=0)
     IncidentActor.objects.create(incident=incident, actor=actors["is"], role="actor1")
     IncidentActor.objects.create(incident=incident, actor=actors["army"], role="actor2")
     IncidentSource.objects.create(incident=incident, source=publisher, article=article)
@@ -79,10 +80,17 @@ def draft(iraq, actors):
     ]:
         start = TEXT.index(word)
         Evidence.objects.create(
-            incident=incident, article=article, field=field, start=start, end=start + len(word), text=word
+            incident=incident,
+            report=report,
+            article=article,
+            field=field,
+            start=start,
+            end=start + len(word),
+            text=word,
         )
     Evidence.objects.create(  # overlaps the fatalities span
         incident=incident,
+        report=report,
         article=article,
         field="actor2",
         start=TEXT.index("11 soldiers"),
@@ -180,32 +188,33 @@ def _copy(incident, **changes):
     return Incident.objects.create(**{**fields, **changes})
 
 
-def test_mark_duplicate(draft, analyst):
+def test_merge_from_the_review_services(draft, analyst):
+    """What "mark duplicate" was: the incident is merged into the original, and approving the
+    merged-away pointer is refused (it has no reports left to review)."""
     original = _copy(draft, status="published")
-    incident_mark_duplicate(draft, original, user=analyst)
+    incidents_merge(draft, original, user=analyst)
     draft.refresh_from_db()
-    assert (draft.status, draft.duplicate_of) == ("duplicate", original)
+    assert (draft.status, draft.merged_into) == ("merged", original)
     assert draft.history.latest().history_user == analyst
-    incident_review(draft, "approve", user=analyst)  # not a duplicate after all
-    draft.refresh_from_db()
-    assert (draft.status, draft.duplicate_of) == ("published", None)
+    assert list(original.reports.values_list("article", flat=True)) == [draft.article_id]
+    with pytest.raises(ReviewRefused, match=f"merged into incident {original.pk}"):
+        incident_review(draft, "approve", user=analyst)
 
 
-def test_mark_duplicate_refuses_itself_and_loops(draft):
+def test_merge_refuses_itself_a_merged_target_and_unknown_ids(draft):
     with pytest.raises(ValueError, match="itself"):
-        incident_mark_duplicate(draft, draft)
+        incidents_merge(draft, draft)
     b = _copy(draft)
     c = _copy(draft)
-    incident_mark_duplicate(b, draft)  # b -> draft
-    incident_mark_duplicate(c, b)  # c -> b -> draft
-    with pytest.raises(ValidationError, match=f"duplicate of incident {draft.pk}"):
-        incident_mark_duplicate(draft, b)
-    with pytest.raises(ReviewRefused):
-        incident_mark_duplicate(draft, c)  # follows the chain c -> b -> draft
-    draft.refresh_from_db()
-    assert draft.status == "draft" and draft.duplicate_of is None
+    incidents_merge(b, draft)  # b -> draft
+    with pytest.raises(ReviewRefused, match=f"merged into incident {draft.pk}"):
+        incidents_merge(c, b)
+    with pytest.raises(ReviewRefused, match="already merged"):
+        incidents_merge(b, c)
     with pytest.raises(ValueError, match="no incident with that id"):
-        incident_mark_duplicate(draft, 10**9)
+        incidents_merge(draft, 10**9)
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.merged_into is None
 
 
 # --- highlighting ---------------------------------------------------------------------------
@@ -425,7 +434,7 @@ def test_the_queue_skips_background_drafts(analyst_client, draft):
 
 
 def test_the_review_history_and_article_pages_badge_background_incidents(analyst_client, draft):
-    recalled = _copy(draft, is_background=True, article=draft.article, sequence=1)
+    recalled = _copy(draft, is_background=True, article=draft.article)
     for url in (
         f"/incidents/{recalled.pk}/",
         f"/incidents/{recalled.pk}/history/",
@@ -437,13 +446,13 @@ def test_the_review_history_and_article_pages_badge_background_incidents(analyst
         assert "badge-background" not in analyst_client.get(url).content.decode(), url
 
 
-def test_mark_duplicate_from_the_page(analyst_client, draft):
+def test_merge_from_the_page(analyst_client, draft):
     other = _copy(draft, status="published")
     response = analyst_client.post(
         f"/incidents/{draft.pk}/", {"action": "duplicate", "duplicate_of": str(draft.pk)}
     )
     assert response.status_code == 400
-    assert "cannot be a duplicate of itself" in response.content.decode()
+    assert "cannot be merged into itself" in response.content.decode()
     html = analyst_client.get(f"/incidents/{draft.pk}/").content.decode()
     assert f'data-duplicate-id="{other.pk}"' in html  # offered: same country, same week
     response = analyst_client.post(
@@ -451,7 +460,7 @@ def test_mark_duplicate_from_the_page(analyst_client, draft):
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert (draft.status, draft.duplicate_of_id) == ("duplicate", other.pk)
+    assert (draft.status, draft.merged_into_id) == ("merged", other.pk)
 
 
 def test_links_to_the_review_page(analyst_client, draft):

@@ -108,7 +108,7 @@ def test_viewers_read_articles_but_neither_upload_nor_see_drafts(client, django_
     common = {"article": article, "start_date": dt.date(2022, 1, 1), "country": iq}
     Incident.objects.create(**common, event_type="Battles", sub_event_type="Armed clash", summary="draft one")
     Incident.objects.create(
-        **common, sequence=2, event_type="Protests", sub_event_type="Peaceful protest", summary="public one",
+        **common, event_type="Protests", sub_event_type="Peaceful protest", summary="public one",
         status="published",
     )  # fmt: skip
     page = client.get(f"/articles/{article.pk}/").content.decode()

@@ -80,7 +80,7 @@ class _Labels:
             return "—"
         if name in self.names:
             return self.names[name].get(value, str(value))
-        if name in ("duplicate_of", "article"):
+        if name in ("merged_into", "article"):
             return f"#{value}"
         choices = dict(Incident._meta.get_field(name).flatchoices)
         if value in choices:

@@ -14,12 +14,14 @@ from incidents.services.articles import (
 )
 from incidents.services.incidents import incident_assign, incident_delete, incident_set_status
 from incidents.services.knowledge import knowledge_load
-from incidents.services.review import (
-    ReviewRefused,
-    incident_mark_duplicate,
-    incident_review,
-    incident_update,
+from incidents.services.merging import (
+    incidents_merge,
+    link_action_undo,
+    possible_duplicate_decide,
+    proposal_decide,
+    report_split,
 )
+from incidents.services.review import ReviewRefused, incident_review, incident_update
 from incidents.services.uploads import ArticleRejected
 from incidents.services.versions import VersionConflict
 
@@ -35,9 +37,13 @@ __all__ = [
     "article_requeue",
     "incident_assign",
     "incident_delete",
-    "incident_mark_duplicate",
     "incident_review",
     "incident_set_status",
     "incident_update",
+    "incidents_merge",
+    "link_action_undo",
+    "possible_duplicate_decide",
+    "proposal_decide",
+    "report_split",
     "knowledge_load",
 ]

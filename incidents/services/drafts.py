@@ -8,7 +8,7 @@ rows, links, evidence and history records, in the same order.
 
 from __future__ import annotations
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_change_reason_from_object
 
@@ -22,8 +22,21 @@ from incidents.models import (
     Incident,
     IncidentActor,
     IncidentSource,
+    LinkAction,
     Location,
+    PossibleDuplicate,
+    Report,
     Source,
+)
+from incidents.services.linking import (
+    Filing,
+    file_reports,
+    incidents_refresh,
+    lock_blocking_keys,
+    possible_duplicates_open,
+    reasons_json,
+    report_facts,
+    reports_joined,
 )
 from incidents.services.reference import named_ids
 
@@ -31,15 +44,18 @@ Drafts = list[tuple[int, DraftIncident]]  # (sequence, draft) of the drafts to w
 
 
 def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]:
-    """Replace the article's unreviewed drafts with `drafts`; call inside a transaction.
+    """Replace the article's unreviewed reports with `drafts`, each filed under the incident it
+    reports (incidents.services.linking) or starting one; call inside a transaction. Returns the
+    incidents it started.
 
-    Incidents an analyst has touched (any status but draft) are kept as they are, and a
-    new draft at the same position is dropped, so a re-parse never undoes review work.
+    Reports of incidents an analyst has touched (any status but draft) are kept as they are, and
+    a new draft at the same position is dropped, so a re-parse never undoes review work.
     """
-    _drop_drafts(article)
+    lock_blocking_keys([d.country for d in drafts if d.country] + _countries_of_reports(article))
+    _drop_reports(article)
     if not drafts:
         return []
-    kept = set(Incident.objects.filter(article=article).order_by().values_list("sequence", flat=True))
+    kept = set(Report.objects.filter(article=article).order_by().values_list("sequence", flat=True))
     todo = [(sequence, draft) for sequence, draft in enumerate(drafts) if sequence not in kept]
     if not todo:
         return []
@@ -47,44 +63,105 @@ def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]
     actor_ids = named_ids(Actor, _actor_defaults(todo, countries))
     source_ids = named_ids(Source, {name: {} for _, draft in todo for name in _source_names(draft)})
     locations = _locations(todo)
+    filings = file_reports(article, {seq: (draft, report_facts(article, seq, draft)) for seq, draft in todo})
+    fresh = [filing for filing in filings if filing.target is None]
     incidents = bulk_create_with_history(
-        [_incident(article, sequence, draft, countries, locations) for sequence, draft in todo],
+        [_incident(article, filing.draft, countries, locations) for filing in fresh],
         Incident,
         default_change_reason=None,
     )
-    pairs = list(zip(incidents, (draft for _, draft in todo), strict=True))
-    _link(article, pairs, actor_ids, source_ids)
+    started = {filing.sequence: incident for filing, incident in zip(fresh, incidents, strict=True)}
+    reports = _reports_write(article, filings, started)
+    _link(article, [(started[f.sequence], f.draft) for f in fresh], actor_ids, source_ids)
     evidence = [
         Evidence(
-            incident=incident,
+            incident_id=report.incident_id,
+            report=report,
             article=article,
             field=ev.field,
             start=ev.start,
             end=ev.end,
             text=ev.text,
-            confidence=draft.field_confidence.get(ev.field),
+            confidence=filing.draft.field_confidence.get(ev.field),
         )
-        for incident, draft in pairs
-        for ev in draft.evidence
+        for filing, report in zip(filings, reports, strict=True)
+        for ev in filing.draft.evidence
     ]
     if evidence:
         Evidence.objects.bulk_create(evidence)
+    possible_duplicates_open(filings, started)
+    reports_joined(article, [(f, r) for f, r in zip(filings, reports, strict=True) if f.target is not None])
     return incidents
 
 
-def _drop_drafts(article: Article) -> None:
-    """Delete the article's drafts with their links and evidence, writing the "-" history records
-    a delete writes, in a fixed number of queries (a delete writes them one row at a time)."""
-    # Lock the drafts before deleting them: an analyst's save of one of them that commits first is
-    # seen (the locking read waits for it and re-checks the status) and the incident is kept.
-    drafts = Incident.objects.select_for_update().filter(article=article, status=Incident.Status.DRAFT)
-    drafts = list(drafts.order_by("pk"))
+def _reports_write(article: Article, filings: list[Filing], started: dict[int, Incident]) -> list[Report]:
+    rows = []
+    for filing in filings:
+        best = filing.decision.best if filing.decision.action in ("link", "ask") else None
+        linked = filing.target is not None
+        rows.append(
+            Report(
+                incident_id=filing.target if linked else started[filing.sequence].pk,
+                article=article,
+                sequence=filing.sequence,
+                facts=filing.facts.to_json(),
+                confidence=filing.draft.confidence,
+                linked_by=Report.LinkedBy.LINKER if linked else Report.LinkedBy.DRAFTED,
+                link_score=round(best.score, 4) if best else None,
+                link_reasons=reasons_json(best.reasons) if best else [],
+            )
+        )
+    return Report.objects.bulk_create(rows)
+
+
+def _countries_of_reports(article: Article) -> list[str]:
+    """The countries of the incidents the article's reports are in (a re-parse changes them)."""
+    rows = Incident.objects.filter(reports__article=article).exclude(country__isnull=True)
+    return list(rows.order_by().values_list("country_id", flat=True).distinct())
+
+
+def _drop_reports(article: Article) -> None:
+    """Delete the article's reports in untouched drafts, with their evidence; a draft left with no
+    report is deleted (with its links), one left with others is reconciled from them."""
+    ids = set(
+        Report.objects.filter(article=article, incident__status=Incident.Status.DRAFT)
+        .order_by()
+        .values_list("incident_id", flat=True)
+    )
+    if not ids:
+        return
+    # Lock the drafts first: an analyst's save of one of them that commits first is seen (the
+    # locking read waits for it and re-checks the status) and its report is kept.
+    drafts = list(
+        Incident.objects.select_for_update().filter(pk__in=ids, status=Incident.Status.DRAFT).order_by("pk")
+    )
+    locked = [draft.pk for draft in drafts]
+    gone = Report.objects.filter(article=article, incident_id__in=locked)
+    Evidence.objects.filter(
+        Q(report__in=gone) | Q(report__isnull=True, article=article, incident_id__in=locked)
+    ).delete()
+    gone.delete()
+    remaining = set(
+        Report.objects.filter(incident_id__in=locked).order_by().values_list("incident_id", flat=True)
+    )
+    _delete_incidents([draft for draft in drafts if draft.pk not in remaining])
+    survivors = [draft for draft in drafts if draft.pk in remaining]
+    if survivors:
+        incidents_refresh(survivors, {}, reason=f"a report of article {article.pk} re-parsed")
+
+
+def _delete_incidents(drafts: list[Incident]) -> None:
+    """Delete drafts with their links, writing the "-" history records a delete writes, in a fixed
+    number of queries (a delete writes them one row at a time)."""
     if not drafts:
         return
     ids = [draft.pk for draft in drafts]
     links = [list(model.objects.filter(incident_id__in=ids)) for model in (IncidentActor, IncidentSource)]
     Evidence.objects.filter(incident_id__in=ids).delete()  # no signals: one DELETE
-    Incident.objects.filter(duplicate_of_id__in=ids).update(duplicate_of=None)  # on_delete=SET_NULL
+    PossibleDuplicate.objects.filter(Q(incident_id__in=ids) | Q(candidate_id__in=ids)).delete()
+    LinkAction.objects.filter(incident_id__in=ids).delete()
+    LinkAction.objects.filter(other_id__in=ids).update(other=None)  # on_delete=SET_NULL
+    Incident.objects.filter(merged_into_id__in=ids).update(merged_into=None)  # on_delete=SET_NULL
     for rows in [*links, drafts]:
         if rows:
             model = type(rows[0])
@@ -154,13 +231,10 @@ def _source_names(draft: DraftIncident) -> list[str]:
     return [name.strip() for name in draft.sources if name.strip()]
 
 
-def _incident(
-    article: Article, sequence: int, draft: DraftIncident, countries: set[str], locations: set[int]
-) -> Incident:
+def _incident(article: Article, draft: DraftIncident, countries: set[str], locations: set[int]) -> Incident:
     key = _place_key(draft)
     return Incident(
         article=article,
-        sequence=sequence,
         start_date=draft.start_date or article.published,
         end_date=draft.end_date if draft.end_date != draft.start_date else None,
         date_precision=draft.date_precision

@@ -20,7 +20,6 @@ from incidents.services.reference import named_get_or_create
 from incidents.services.versions import Expected, lock_incident
 
 REVIEW_ACTIONS = {"approve": Incident.Status.PUBLISHED, "reject": Incident.Status.REJECTED}
-_MAX_CHAIN = 1000  # a duplicate chain longer than this is a loop written by something else
 
 
 class ReviewRefused(ValidationError, ValueError):
@@ -195,45 +194,10 @@ def incident_review(
         raise ValueError(f"Unknown review action {action!r}; use approve or reject.") from None
     with transaction.atomic():
         lock_incident(incident, expected_version)
-        if incident.duplicate_of_id is not None:  # a decision on it undoes "duplicate of"
-            incident_update(incident, duplicate_of=None, user=user)
+        if incident.status == Incident.Status.MERGED:
+            raise ReviewRefused(
+                f"Incident {incident.pk} was merged into incident {incident.merged_into_id}: review that one."
+            )
         incident_set_status([incident], status, user=user)
     incident.status = status
     return incident
-
-
-def _refuse_loop(incident: Incident, original: Incident) -> None:
-    """Follow `original`'s duplicate chain to the incident that stands; refuse if it passes here."""
-    if original.pk == incident.pk:
-        raise ReviewRefused("An incident cannot be a duplicate of itself.")
-    seen = {original.pk}
-    next_id = original.duplicate_of_id
-    while next_id is not None:
-        if next_id == incident.pk:
-            raise ReviewRefused(
-                f"Incident {original.pk} is itself a duplicate of incident {incident.pk}; "
-                f"mark it the other way round, or choose the original incident."
-            )
-        if next_id in seen or len(seen) > _MAX_CHAIN:
-            break
-        seen.add(next_id)
-        next_id = Incident.objects.filter(pk=next_id).values_list("duplicate_of_id", flat=True).first()
-
-
-@transaction.atomic
-def incident_mark_duplicate(
-    incident: Incident, original: Incident | int, *, user=None, expected_version: Expected = None
-) -> Incident:
-    """Mark `incident` a duplicate of `original` (status duplicate, duplicate_of set)."""
-    if not isinstance(original, Incident):
-        original = Incident.objects.filter(pk=original).first()
-        if original is None:
-            raise ReviewRefused("There is no incident with that id.")
-    _refuse_loop(incident, original)
-    return incident_update(
-        incident,
-        user=user,
-        expected_version=expected_version,
-        status=Incident.Status.DUPLICATE,
-        duplicate_of=original,
-    )

@@ -115,14 +115,16 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The article, its status and its drafts. htmx polls the status card every 2 s while the
     article waits for the worker; once it is parsed or failed, the page reloads with its drafts."""
     article = get_object_or_404(Article.objects.select_related("publisher", "uploaded_by"), pk=pk)
+    # the incidents its reports are in: its own drafts, and events it was filed under as a report
     incidents = (
-        article.incidents.select_related("country")
+        Incident.objects.filter(Q(article=article) | Q(pk__in=article.reports.values("incident_id")))
+        .select_related("country")
         .prefetch_related(
             Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor")),
             "incident_sources__source",
             "evidence",
         )
-        .order_by("is_background", "sequence")
+        .order_by("is_background", "pk")
     )
     incidents = incidents.visible_to(request.user)  # viewers see what has been published, not drafts
     context = {"article": article, "incidents": incidents}

@@ -29,14 +29,14 @@ SHORTCUTS = [
     ("Ctrl+Enter / Alt+S", "save"),
     ("a", "approve (save and publish)"),
     ("r", "reject"),
-    ("d", "mark duplicate: type the original's id, then Enter"),
+    ("d", "merge into another incident: type its id, then Enter"),
     ("j / k", "next / previous draft"),
 ]
 
 
 def _incident(pk: int) -> Incident:
     queryset = Incident.objects.select_related(
-        "article__publisher", "country", "location", "assigned_to", "duplicate_of"
+        "article__publisher", "country", "location", "assigned_to", "merged_into"
     ).prefetch_related(
         Prefetch(
             "incident_actors", queryset=IncidentActor.objects.select_related("actor").order_by("role", "id")
@@ -70,12 +70,12 @@ def _duplicate_candidates(incident: Incident) -> list[Incident]:
     within a week on either side (two short walks along the country/date index)."""
     queryset = (
         Incident.objects.exclude(pk=incident.pk)
-        .exclude(status__in=[Incident.Status.REJECTED, Incident.Status.DUPLICATE])
+        .exclude(status__in=[Incident.Status.REJECTED, Incident.Status.MERGED])
         .select_related("country")
     )
     found = []
     if incident.article_id:
-        found += queryset.filter(article_id=incident.article_id).order_by("sequence", "pk")[:8]
+        found += queryset.filter(article_id=incident.article_id).order_by("pk")[:8]
     if incident.country_id:
         week, day = timedelta(days=7), incident.start_date
         same = queryset.filter(country_id=incident.country_id)
@@ -206,12 +206,12 @@ def _mark_duplicate(request: HttpRequest, incident: Incident, seen: int | None) 
     try:
         if not raw.isdigit():
             raise ValidationError("Give the id of the original incident (a number).")
-        services.incident_mark_duplicate(incident, int(raw), user=request.user, expected_version=seen)
+        services.incidents_merge(incident, int(raw), user=request.user, expected_version=seen)
     except ValidationError as exc:
         incident = _incident(incident.pk)
         context = _context(
             incident, editable=True, duplicate_error=" ".join(exc.messages), duplicate_input=raw
         )
         return render(request, "incidents/incident_review.html", context, status=400)
-    messages.success(request, f"Incident {incident.pk} marked a duplicate of incident {raw}.")
+    messages.success(request, f"Incident {incident.pk} merged into incident {raw}.")
     return _after_review(incident)

@@ -55,9 +55,13 @@ def _history_of(model, article: Article, sequences: dict[int, int]) -> tuple[lis
 
 
 def _snapshot(article: Article) -> dict:
-    sequences = dict(Incident.history.filter(article_id=article.pk).values_list("id", "sequence"))
+    # the article's incidents, told by the order they were first written in (ids depend on the run)
+    created = (
+        Incident.history.filter(article_id=article.pk).order_by("history_id").values_list("id", flat=True)
+    )
+    sequences = {pk: n for n, pk in enumerate(dict.fromkeys(created))}
     incidents = []
-    for incident in Incident.objects.filter(article=article).order_by("sequence"):
+    for incident in Incident.objects.filter(article=article).order_by("reports__sequence"):
         entries, _ = incident_history(incident)
         incidents.append(
             {
@@ -66,7 +70,14 @@ def _snapshot(article: Article) -> dict:
                 "sources": [
                     (link.source.name, link.article_id) for link in incident.incident_sources.order_by("pk")
                 ],
-                "evidence": [_fields(ev, SKIP | {"incident_id"}) for ev in incident.evidence.order_by("pk")],
+                "evidence": [
+                    _fields(ev, SKIP | {"incident_id", "report_id"})
+                    for ev in incident.evidence.order_by("pk")
+                ],
+                "reports": [
+                    (_fields(r, SKIP | {"incident_id"}), [ev.start for ev in r.evidence.order_by("pk")])
+                    for r in incident.reports.order_by("pk")
+                ],
                 "history page": [
                     (
                         e.action,
@@ -100,7 +111,9 @@ def _written_by(writer, article: Article, *parses: list[DraftIncident], review: 
             with transaction.atomic():
                 writer(article, drafts)
             if n == 0 and review is not None:
-                Incident.objects.filter(article=article, sequence=review).update(status="reviewed")
+                Incident.objects.filter(reports__article=article, reports__sequence=review).update(
+                    status="reviewed"
+                )
         snapshot = _snapshot(article)
         transaction.set_rollback(True)
     return snapshot

@@ -1,7 +1,7 @@
 """The drafts writer as it was before it wrote in bulk (incidents/services/drafts.py at e1cde5e):
 one incident, actor, source and link at a time, with named_get_or_create. Kept as the reference
 the bulk writer's rows are compared with (tests/services/test_drafts_queries.py); not used by the
-application."""
+application. Since reports: the incident's position is its report's, written with the same facts."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from incidents.models import (
     IncidentActor,
     IncidentSource,
     Location,
+    Report,
     Source,
 )
+from incidents.services.linking import report_facts
 from incidents.services.reference import named_get_or_create
 
 
@@ -31,7 +33,7 @@ def drafts_save(article: Article, drafts: list[DraftIncident]) -> list[Incident]
     # seen (the locking read waits for it and re-checks the status) and the incident is kept.
     drafts_now = Incident.objects.select_for_update().filter(article=article, status=Incident.Status.DRAFT)
     Incident.objects.filter(pk__in=list(drafts_now.values_list("pk", flat=True))).delete()
-    kept = set(Incident.objects.filter(article=article).values_list("sequence", flat=True))
+    kept = set(Report.objects.filter(article=article).values_list("sequence", flat=True))
     countries = set(Country.objects.values_list("code", flat=True))
     saved = []
     for sequence, draft in enumerate(drafts):
@@ -45,7 +47,6 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
     country = draft.country if draft.country in countries else None
     incident = Incident.objects.create(
         article=article,
-        sequence=sequence,
         start_date=draft.start_date or article.published,
         end_date=draft.end_date if draft.end_date != draft.start_date else None,
         date_precision=draft.date_precision
@@ -70,6 +71,13 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
         is_background=not draft.primary,
         confidence=draft.confidence,
     )
+    report = Report.objects.create(
+        incident=incident,
+        article=article,
+        sequence=sequence,
+        facts=report_facts(article, sequence, draft).to_json(),
+        confidence=draft.confidence,
+    )
     for drafted in draft.actors:
         actor = _actor(drafted.name, drafted.actor_type, drafted.country, countries)
         IncidentActor.objects.get_or_create(incident=incident, actor=actor, role=drafted.role)
@@ -80,6 +88,7 @@ def _save_one(article: Article, sequence: int, draft: DraftIncident, countries: 
     Evidence.objects.bulk_create(
         Evidence(
             incident=incident,
+            report=report,
             article=article,
             field=ev.field,
             start=ev.start,

@@ -8,17 +8,25 @@ from incidents.extraction.types import Count, DraftActor, DraftIncident, Evidenc
 
 
 def synthetic_drafts(
-    incidents: int, actors: int, sources: int, evidence: int, *, tag: str = "", place_key: str = ""
+    incidents: int,
+    actors: int,
+    sources: int,
+    evidence: int,
+    *,
+    tag: str = "",
+    place_key: str = "",
+    day: dt.date = dt.date(2024, 5, 6),
 ) -> list[DraftIncident]:
     """`incidents` drafts in Iraq, each with its own `actors` actors and `sources` cited sources
     (names made from `tag`, so new to the database unless a run already made them) and `evidence`
-    evidence spans; placed at the Location `place_key` when given."""
+    evidence spans; placed at the Location `place_key` when given, on `day` (drafts of different
+    articles on one day are alike enough for the linker to file them as one event)."""
     place = PlaceEntry(name="Baqubah", country="IQ", key=place_key) if place_key else None
     roles = ("actor1", "actor2", "associated")
     return [
         DraftIncident(
-            start_date=dt.date(2024, 5, 6),
-            end_date=dt.date(2024, 5, 7),
+            start_date=day,
+            end_date=day + dt.timedelta(days=1),
             date_precision="day",
             event_type="Violence against civilians",
             sub_event_type="Attack",

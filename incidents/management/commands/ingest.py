@@ -56,9 +56,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Article {article.pk} failed: {article.error}")
         elif result.created:
             self.stdout.write(f"Article {article.pk} queued.")
-        for incident in article.incidents.order_by("sequence"):
+        for report in article.reports.select_related("incident").order_by("sequence"):
+            incident = report.incident
+            joined = (
+                " (another article's event: this article is a new report of it)"
+                if (incident.article_id != article.pk)
+                else ""
+            )
             self.stdout.write(
-                f"  incident {incident.pk}: {incident.start_date} "
+                f"  incident {incident.pk}{joined}: {incident.start_date} "
                 f"{incident.event_type} / {incident.sub_event_type}, "
                 f"{incident.location_name or incident.admin1} {incident.country_id or ''}, "
                 f"fatalities {incident.fatalities_best}"
