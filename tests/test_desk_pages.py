@@ -402,7 +402,7 @@ def test_the_status_row_polls_until_the_article_is_parsed_or_failed(analyst_clie
     assert "Waiting for the worker" in row
 
     Article.objects.filter(pk=queued.pk).update(status="parsed")
-    for n in range(2):
+    for _ in range(2):
         Incident.objects.create(article=queued, start_date=dt.date(2024, 5, 6), **BATTLE)
     row = analyst_client.get(f"/articles/{queued.pk}/row/").content.decode()
     assert "hx-trigger" not in row  # polling stops

@@ -24,9 +24,9 @@ from incidents.review.highlight import highlight
 from incidents.review.queue import review_queue
 from incidents.services import (
     ReviewRefused,
-    incidents_merge,
     incident_review,
     incident_update,
+    incidents_merge,
 )
 
 pytestmark = pytest.mark.django_db
