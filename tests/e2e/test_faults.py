@@ -43,7 +43,7 @@ def _claimant_pid(article: Article) -> int:
 
 
 def _drafts(article: Article) -> list[int]:
-    return list(article.incidents.order_by("sequence").values_list("sequence", flat=True))
+    return list(article.reports.order_by("sequence").values_list("sequence", flat=True))
 
 
 def test_a_pool_process_killed_mid_parse_is_replaced_and_the_article_parsed_once(

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from incidents.models import Article, Incident
+from incidents.models import Article, Incident, Report
 from incidents.services import article_ingest, article_parse
 from tests.conftest import ROOT, _database_url_for_worker, _worker
 from tests.support.pgbouncer import pgbouncer
@@ -41,8 +41,9 @@ TEXTS = [
 POSTGRES_ONLY = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL only: connection pools and PgBouncer"
 )
-ROW_FIELDS = ("sequence", "country_id", "admin1", "location_name", "latitude", "longitude",
-              "fatalities_best", "event_type", "sub_event_type", "summary")  # fmt: skip
+ROW_FIELDS = ("sequence", "incident__country_id", "incident__admin1", "incident__location_name",
+              "incident__latitude", "incident__longitude", "incident__fatalities_best",
+              "incident__event_type", "incident__sub_event_type", "facts")  # fmt: skip
 
 
 def _wait(predicate, seconds: float, what: str, log: Path):
@@ -82,8 +83,9 @@ def _parse(texts: list[str], log: Path) -> list[int]:
 
 
 def _rows(ids: list[int]) -> list[tuple]:
+    """Each article's reports, with the incident each is in (articles of one event share it)."""
     return list(
-        Incident.objects.filter(article__in=ids).order_by("article", "sequence").values_list(*ROW_FIELDS)
+        Report.objects.filter(article__in=ids).order_by("article", "sequence").values_list(*ROW_FIELDS)
     )
 
 
