@@ -36,10 +36,10 @@ PG = "postgresql://postgres@127.0.0.1:5432"
 FIELDS = ("summary", "fatalities_best")
 DOORS = ("desk", "put", "patch")
 INCIDENTS_SQL = """
-    INSERT INTO incidents_incident (article_id, sequence, start_date, date_precision, event_type,
+    INSERT INTO incidents_incident (article_id, start_date, date_precision, event_type,
         sub_event_type, country_id, admin1, location_name, geo_precision, fatalities_best, summary,
         is_background, status, created_at, updated_at)
-    SELECT %s, g, '2022-01-21', 'day', 'Battles', 'Armed clash', 'IQ', 'Diyala', '', 'exact', 1, 'base',
+    SELECT %s, '2022-01-21', 'day', 'Battles', 'Armed clash', 'IQ', 'Diyala', '', 'exact', 1, 'base',
         false, 'reviewed', now(), now()
     FROM generate_series(0, %s - 1) g
     RETURNING id
