@@ -1,32 +1,169 @@
-"""Stand-in until the linking branch lands."""
+"""The scorer: how alike a new report is to an event's reports, and why; and the decision.
+
+Each comparison adds or takes away points (a `Reason` an analyst can read); the sum goes through a
+logistic curve to a score in 0..1. The thresholds:
+
+- `AUTO_LINK` (0.80) and above: the report is filed under the event at once.
+- `ASK` (0.45) to `AUTO_LINK`: a new event is started and the pair is queued for an analyst
+  ("possible same event"), best first.
+- below `ASK`: a new event.
+
+What weighs most is what look-alikes differ in: the day (the same city three days apart), the
+place (the same day in two provinces), the sentences (the same group's two attacks), and the
+toll's story (a count may grow in later reports, it rarely falls far). A report recalled in
+passing (background) is never linked, nor a report into an event that already has a report of the
+same article.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from math import asin, cos, exp, radians, sin, sqrt
 
+from .blocking import report_day
+from .text import content_words, cosine, fold, names_agree
 from .types import Decision, Match, Reason, ReportFacts
 
-AUTO_LINK = 0.7
-ASK = 0.45
+AUTO_LINK = 0.60
+ASK = 0.35
+BIAS = -2.0  # where the sum starts: two reports that share nothing are apart
+TEXT_CAP = 2.0  # formulaic sentences ("protesters gathered in ...") are alike across events
+GROWTH = 15  # a later toll up to this many times the first (plus ten) is a story that grew
+
+FAMILIES = {
+    "Battles": "violence",
+    "Violence against civilians": "violence",
+    "Explosions/Remote violence": "violence",
+    "Protests": "unrest",
+    "Riots": "unrest",
+    "Strategic developments": "other",
+}
+
+
+def _km(a: ReportFacts, b: ReportFacts) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * asin(min(1.0, sqrt(h)))
+
+
+def _date(a: ReportFacts, b: ReportFacts) -> Reason:
+    if a.start_date is None or b.start_date is None:
+        return Reason("date", 0.0, "one report gives no date")
+    gap = abs((report_day(a) - report_day(b)).days)
+    vague = a.date_precision != "day" or b.date_precision != "day"
+    if gap == 0:
+        return Reason("date", 1.0 if vague else 2.0, "same day")
+    if vague:
+        if gap <= 3:
+            return Reason("date", 0.3, f"{gap} days apart, one date is approximate")
+        return Reason("date", -0.6, f"{gap} days apart, one date is approximate")
+    if gap == 1:
+        return Reason("date", 1.0, "a day apart")
+    if gap == 2:
+        return Reason("date", -0.3, "2 days apart")
+    return Reason("date", -1.2 * (gap - 1), f"{gap} days apart")
+
+
+def _same_name(a: str, b: str) -> bool:
+    return bool(a) and fold(a) == fold(b)
+
+
+def _place(a: ReportFacts, b: ReportFacts) -> Reason:
+    km = _km(a, b)
+    if a.location_key and a.location_key == b.location_key or _same_name(a.location, b.location):
+        return Reason("place", 1.5, f"same place: {a.location or b.location}")
+    for one, other in ((a, b), (b, a)):  # a town and the province (or district) it lies in
+        if one.location and (
+            _same_name(one.location, other.admin1) or _same_name(one.location, other.admin2)
+        ):
+            return Reason("place", 1.2, f"{other.location or other.admin1} is in {one.location}")
+    if km is not None and km <= 25:
+        return Reason("place", 1.0, f"{km:.0f} km apart")
+    if a.admin1 and b.admin1:
+        if _same_name(a.admin1, b.admin1):
+            near = f", {km:.0f} km apart" if km is not None else ""
+            return Reason("place", 0.8 if km is None or km <= 100 else -1.5, f"both in {a.admin1}{near}")
+        if km is not None and km > 100:
+            return Reason("place", -4.0, f"{a.admin1} and {b.admin1}, {km:.0f} km apart")
+        return Reason("place", -3.0, f"{a.admin1} and {b.admin1}")
+    if km is not None and km > 100:
+        return Reason("place", -1.0, f"{km:.0f} km apart")
+    return Reason("place", 0.0, "place not given precisely enough to compare")
+
+
+def _type(a: ReportFacts, b: ReportFacts) -> Reason:
+    if a.sub_event_type and a.sub_event_type == b.sub_event_type:
+        return Reason("type", 0.6, f"both {a.sub_event_type}")
+    if a.event_type and a.event_type == b.event_type:
+        return Reason("type", 0.3, f"both {a.event_type}")
+    if FAMILIES.get(a.event_type) == FAMILIES.get(b.event_type):
+        return Reason(
+            "type", 0.0, f"{a.sub_event_type or a.event_type} and {b.sub_event_type or b.event_type}"
+        )
+    return Reason("type", -2.5, f"{a.event_type} and {b.event_type}")
+
+
+def _actors(a: ReportFacts, b: ReportFacts) -> Reason | None:
+    agree = names_agree(a.actors1, b.actors1)
+    if agree is None:
+        return None
+    if agree:
+        return Reason("actors", 0.7, "same perpetrator named")
+    return Reason("actors", -0.4, f"{', '.join(a.actors1)} and {', '.join(b.actors1)}")
+
+
+def _toll(a: ReportFacts, b: ReportFacts) -> Reason | None:
+    x, y = a.fatalities[1], b.fatalities[1]
+    if x is None or y is None:
+        return None
+    if x == y:
+        return Reason("toll", 0.4 if x else 0.0, f"same toll ({x})")
+    early, late = (x, y) if report_day(a) <= report_day(b) and a.published <= b.published else (y, x)
+    low, high = sorted((x, y))
+    if high <= 2 * low + 5:
+        return Reason("toll", 0.2, f"tolls {low} and {high}: close")
+    if late > early and late <= GROWTH * early + 10:
+        return Reason("toll", 0.0, f"toll {early} then {late}: a story that grew")
+    return Reason("toll", -0.5, f"tolls {low} and {high}: far apart")
+
+
+def _text(a: ReportFacts, b: ReportFacts) -> Reason | None:
+    similarity = cosine(content_words(a.text), content_words(b.text))
+    if not a.text or not b.text:
+        return None
+    weight = min(4.0 * (similarity - 0.15), TEXT_CAP)
+    return Reason("text", round(weight, 2), f"sentences alike: {similarity:.2f}")
+
+
+def pair_reasons(a: ReportFacts, b: ReportFacts) -> list[Reason]:
+    reasons = [_date(a, b), _place(a, b), _type(a, b)]
+    reasons += [r for r in (_actors(a, b), _toll(a, b), _text(a, b)) if r is not None]
+    return reasons
+
+
+def _squash(total: float) -> float:
+    return 1.0 / (1.0 + exp(-total))
 
 
 def score(report: ReportFacts, event_key: str, event_reports: Sequence[ReportFacts]) -> Match:
-    other = event_reports[0]
-    points, reasons = 0.0, []
-    if report.start_date == other.start_date:
-        points += 0.4
-        reasons.append(Reason("date", 0.4, "same day"))
-    if report.admin1 and report.admin1 == other.admin1:
-        points += 0.3
-        reasons.append(Reason("place", 0.3, f"both in {report.admin1}"))
-    if report.event_type == other.event_type:
-        points += 0.3
-        reasons.append(Reason("type", 0.3, "same type"))
-    return Match(event_key, points, tuple(reasons))
+    """How alike `report` is to the event: its best pair with one of the event's reports (an
+    event's reports may each tell a part: the flash the day, the follow-up the toll)."""
+    best: tuple[float, list[Reason]] | None = None
+    for other in event_reports:
+        reasons = pair_reasons(report, other)
+        total = BIAS + sum(r.weight for r in reasons)
+        if best is None or total > best[0]:
+            best = (total, reasons)
+    if best is None:
+        return Match(event_key, 0.0, ())
+    return Match(event_key, round(_squash(best[0]), 4), tuple(best[1]))
 
 
 def decide(report: ReportFacts, candidates: Mapping[str, Sequence[ReportFacts]]) -> Decision:
-    if report.background:
+    """Link, ask or new (see the module's thresholds), with the candidates' matches."""
+    if report.background or not candidates:
         return Decision("new")
     matches = sorted(
         (
@@ -34,9 +171,9 @@ def decide(report: ReportFacts, candidates: Mapping[str, Sequence[ReportFacts]])
             for key, reports in candidates.items()
             if reports and all(r.article != report.article for r in reports)
         ),
-        key=lambda m: -m.score,
+        key=lambda m: (-m.score, m.event),
     )
     if not matches or matches[0].score < ASK:
-        return Decision("new")
+        return Decision("new", matches[0] if matches else None)
     others = tuple(m for m in matches[1:] if m.score >= ASK)
     return Decision("link" if matches[0].score >= AUTO_LINK else "ask", matches[0], others)
