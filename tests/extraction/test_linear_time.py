@@ -21,6 +21,8 @@ from incidents import extraction
 
 _NAMES = "actors blame counts dates document engine events factual gazetteer knowledge location places segment text"
 MODULES = [importlib.import_module(f"incidents.extraction.{name}") for name in _NAMES.split()]
+# the linker's patterns too (incidents/linking/text.py: run with the extractor's "text" module)
+MODULES.append(importlib.import_module("incidents.linking.text"))
 BUDGET_S = 20  # per adversarial string and module: linear work takes milliseconds here
 
 # Strings built to make an overlapping pattern try every way of splitting them.

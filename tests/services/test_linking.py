@@ -90,7 +90,7 @@ def test_a_reviewed_incident_keeps_its_fields_and_a_new_toll_is_proposed(analyst
     incident.refresh_from_db()
     assert incident.fatalities_best == 12  # reviewed: never overwritten
     proposal = incident.proposals["fatalities"]
-    assert (proposal["shown"], proposal["was"], proposal["publisher"]) == ("15", "12", "Daily Two")
+    assert (proposal["shown"], proposal["was"], proposal["publisher"]) == ("15 (12–15)", "12", "Daily Two")
     proposal_decide(incident, "fatalities", True, user=analyst)
     incident.refresh_from_db()
     assert incident.fatalities_best == 15 and "fatalities" not in incident.proposals
