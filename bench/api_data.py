@@ -15,6 +15,7 @@ import time
 from bisect import bisect
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 
@@ -175,7 +176,6 @@ SYLLABLES = [
 INCIDENT_COLUMNS = (
     "id",
     "article_id",
-    "sequence",
     "start_date",
     "end_date",
     "date_precision",
@@ -227,15 +227,16 @@ def _name(rng: random.Random, words: int = 2) -> str:
 class World:
     """Countries with their admin1 regions, places and actor pools."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, countries: list[tuple] = COUNTRIES) -> None:
         names = {c["code"]: c["name"] for c in json.loads((REFERENCE / "countries.json").read_text())}
+        self.countries = countries
         admin1 = json.loads((REFERENCE / "geonames_admin1.json").read_text())
-        self.codes = [c[0] for c in COUNTRIES]
-        self.country_cum = _cum(c[1] for c in COUNTRIES)
+        self.codes = [c[0] for c in countries]
+        self.country_cum = _cum(c[1] for c in countries)
         self.names = {code: _clean(names.get(code, code)) for code in self.codes}
         self.regions: dict[str, list[tuple[str, list[tuple[str, float, float]], list[float]]]] = {}
         self.region_cum: dict[str, list[float]] = {}
-        for code, _w, lat, lon, spread in COUNTRIES:
+        for code, _w, lat, lon, spread in countries:
             regions = sorted({_clean(v) for k, v in admin1.items() if k.startswith(code + ".")}) or [
                 f"{self.names[code]} Region {i}" for i in range(1, 9)
             ]
@@ -267,7 +268,7 @@ class World:
 
     def _make_actors(self, rng: random.Random, code: str) -> None:
         cname = self.names[code]
-        share = next(c[1] for c in COUNTRIES if c[0] == code)
+        share = next(c[1] for c in self.countries if c[0] == code)
         add = self.actors.append
         add((f"Military Forces of {cname}", "state_forces", code))
         add((f"Police Forces of {cname}", "state_forces", code))
@@ -299,13 +300,36 @@ def _fatalities(rng: random.Random) -> int:
     return min(1500, int(rng.paretovariate(1.15)))
 
 
-def load(conninfo: str, n: int, *, seed: int = 20260101, log: Callable[[str], None] = print) -> float:
-    """Load n incidents (plus actors, sources and the links) into the database; returns seconds."""
+class Companion(Protocol):
+    """Rows loaded beside each incident (bench/linking_data.py: its article and report)."""
+
+    tables: tuple[str, ...]  # loaded too: their indexes and foreign keys are rebuilt after
+
+    def prepare(self, cur) -> None: ...
+
+    def add(self, iid: int, values: dict) -> int | None:
+        """Called for each incident with its values; returns its article id (or None)."""
+
+    def copy(self, cur, log: Callable[[str], None]) -> None: ...
+
+
+def load(
+    conninfo: str,
+    n: int,
+    *,
+    seed: int = 20260101,
+    log: Callable[[str], None] = print,
+    companion: Companion | None = None,
+    countries: list[tuple] = COUNTRIES,
+    years: int = 8,
+) -> float:
+    """Load n incidents (plus actors, sources and the links, and the companion's rows) into the
+    database; returns seconds. The incidents are the same with or without a companion."""
     t0 = time.perf_counter()
     rng = random.Random(seed)
-    world = World(rng)
+    world = World(rng, countries)
     today = dt.date.today()
-    span = 8 * 365
+    span = years * 365
     with psycopg.connect(conninfo, autocommit=False) as conn:
         cur = conn.cursor()
         cur.execute("SET synchronous_commit = off")
@@ -317,6 +341,8 @@ def load(conninfo: str, n: int, *, seed: int = 20260101, log: Callable[[str], No
         missing = _check_columns(cur)
         actor_ids = _insert_actors(cur, world)
         source_ids = _insert_sources(cur)
+        if companion is not None:
+            companion.prepare(cur)
         conn.commit()  # Django's foreign keys are deferred: settle them before altering the tables
         pools: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         for name, kind, code in world.actors:
@@ -326,7 +352,7 @@ def load(conninfo: str, n: int, *, seed: int = 20260101, log: Callable[[str], No
         cur.execute("SELECT coalesce(max(id), 0) FROM incidents_incident")
         first_id = cur.fetchone()[0] + 1
         actor_names = {v: k for k, v in actor_ids.items()}
-        dropped = _drop_indexes(cur)
+        dropped = _drop_indexes(cur, LOADED_TABLES + (companion.tables if companion else ()))
         log(f"  dropped {len(dropped)} indexes/foreign keys for the load; generating {n:,} incidents")
 
         # Dates first, sorted, so ids follow dates as they do when incidents arrive over time.
@@ -398,18 +424,29 @@ def load(conninfo: str, n: int, *, seed: int = 20260101, log: Callable[[str], No
                 )
                 updated = created + dt.timedelta(seconds=rng.randrange(3 * 86400))
                 status = _pick(rng, statuses, status_cum)
+                background = rng.random() < 0.02
+                src = rng.sample(source_ids, 2 if rng.random() < 0.25 else 1)
+                article = None
+                if companion is not None:
+                    article = companion.add(iid, {
+                        "start": start, "end": end, "precision": precision, "event": event, "sub": sub,
+                        "country": code, "admin1": region, "place": place, "lat": lat, "lon": lon,
+                        "geo": geo, "fatalities": (f_low, f_best, f_high), "injured": injured,
+                        "actor1": actor_names[a1] if a1 else "", "actor2": actor_names[a2] if a2 else "",
+                        "summary": summary, "background": background, "status": status,
+                        "sources": src, "created": created,
+                    })  # fmt: skip
                 batch.append(
-                    f"{iid}\t\\N\t\\N\t{start}\t{end or chr(92) + 'N'}\t{precision}\t{event}\t{sub}\t{code}\t"
+                    f"{iid}\t{_n(article)}\t{start}\t{_n(end)}\t{precision}\t{event}\t{sub}\t{code}\t"
                     f"{region}\t\\N\t{place}\t{lat:.5f}\t{lon:.5f}\t{geo}\t{f_low}\t{f_best}\t{f_high}\t"
                     f"{_n(injured)}\t{_n(injured)}\t{_n(injured)}\t{summary}\t"
-                    f"{'t' if rng.random() < 0.02 else 'f'}\t{rng.uniform(0.55, 0.99):.2f}\t{status}\t"
+                    f"{'t' if background else 'f'}\t{rng.uniform(0.55, 0.99):.2f}\t{status}\t"
                     f"{created}+00\t{updated}+00{extra}\n"
                 )
                 if a1:
                     links_actor.append(f"{iid}\t{a1}\tactor1\n")
                 if a2:
                     links_actor.append(f"{iid}\t{a2}\tactor2\n")
-                src = rng.sample(source_ids, 2 if rng.random() < 0.25 else 1)
                 links_source.extend(f"{iid}\t{s}\t\\N\n" for s in src)
                 if len(batch) >= 5000:
                     copy.write("".join(batch))
@@ -428,7 +465,9 @@ def load(conninfo: str, n: int, *, seed: int = 20260101, log: Callable[[str], No
             for chunk in _chunks(links_source, 20000):
                 copy.write("".join(chunk))
         del links_source
-        for table in ("incidents_incident", "incidents_incidentactor", "incidents_incidentsource"):
+        if companion is not None:
+            companion.copy(cur, log)
+        for table in LOADED_TABLES + (companion.tables if companion else ()):
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
@@ -503,14 +542,14 @@ def _insert_sources(cur) -> list[int]:
     return [r[0] for r in cur.fetchall()]
 
 
-def _drop_indexes(cur) -> list[str]:
+def _drop_indexes(cur, tables: tuple[str, ...] = LOADED_TABLES) -> list[str]:
     """Drop the secondary indexes and foreign keys of the loaded tables; return the SQL that rebuilds them.
 
     Found from the catalogue, so indexes added by later migrations are handled too. Primary keys,
     unique and check constraints stay.
     """
     rebuild: list[str] = []
-    for table in LOADED_TABLES:
+    for table in tables:
         cur.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND contype = 'f'",
