@@ -33,6 +33,10 @@ def reports_from_incidents(apps, schema_editor) -> None:
     first = Report.objects.filter(incident_id=OuterRef("incident_id")).order_by("pk").values("pk")[:1]
     Evidence.objects.filter(report__isnull=True).update(report_id=Subquery(first))
     _duplicates_to_merges(apps)
+    if schema_editor.connection.vendor == "postgresql":
+        # the rows written here leave deferred foreign-key checks pending, and PostgreSQL refuses
+        # the migration's later CREATE INDEX on those tables until they have run
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _reports(apps, incidents: list, taken: dict[int, set[int]]) -> list:
