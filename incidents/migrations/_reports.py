@@ -125,7 +125,8 @@ def _duplicates_to_merges(apps) -> None:
         while root in parent and root not in seen and len(seen) < _MAX_CHAIN:
             seen.add(root)
             root = parent[root]
-        if root in seen:  # a loop written by something else: leave the pair as it was
+        if root in seen:  # a loop written by something else: no merge; out of the gone status
+            Incident.objects.filter(pk=pk, status="duplicate").update(status="reviewed")
             continue
         moved = list(Report.objects.filter(incident_id=pk).values_list("pk", flat=True))
         Report.objects.filter(pk__in=moved).update(incident_id=root, linked_by="analyst")
@@ -136,9 +137,15 @@ def _duplicates_to_merges(apps) -> None:
             incident_id=root,
             other_id=pk,
             reports=moved,
-            before={"other": {"status": incident.status, "merged_into": None}},
+            # undoing it gives the incident back as an analyst's (a marked duplicate was looked at)
+            before={"other": {"status": _undone(incident.status), "merged_into": None}},
             versions={str(pk): incident.version + 1},
         )
         Incident.objects.filter(pk=pk).update(
             status="merged", merged_into_id=root, version=incident.version + 1
         )
+    Incident.objects.filter(status="duplicate").update(status="reviewed")  # "duplicate" with no original
+
+
+def _undone(status: str) -> str:
+    return "reviewed" if status == "duplicate" else status

@@ -216,9 +216,10 @@ def link_action_undo(action: LinkAction | int, *, user=None) -> None:
     action = LinkAction.objects.select_for_update().get(pk=getattr(action, "pk", action))
     if action.undone_at is not None:
         raise ReviewRefused("This was already undone.")
-    ids = [int(pk) for pk in action.versions] or [action.incident_id]
+    ids = sorted({action.incident_id, *(int(pk) for pk in action.versions)} | {action.other_id} - {None})
     rows = {row.pk: row for row in lock_incidents(ids)}
-    changed = [pk for pk in ids if pk not in rows or rows[pk].version != action.versions.get(str(pk))]
+    recorded = {int(pk): version for pk, version in action.versions.items()}
+    changed = [pk for pk in ids if pk not in rows or rows[pk].version != recorded.get(pk, rows[pk].version)]
     if changed:
         raise ReviewRefused(f"Incident {changed[0]} changed since; split or merge again instead of undoing.")
     target = rows[action.incident_id]
@@ -239,14 +240,15 @@ def link_action_undo(action: LinkAction | int, *, user=None) -> None:
             new = _incident_from(report, user)
             _move([report], new, Report.LinkedBy.ANALYST)
             incidents_refresh([new], {}, user=user, reason="link undone")
-    _restore(target, action.before["target"], user, f"{action.get_kind_display().lower()} undone")
+    if "target" in action.before:  # (merges the 0017 migration made from "duplicate of" left it as it was)
+        _restore(target, action.before["target"], user, f"{action.get_kind_display().lower()} undone")
     action.undone_at, action.undone_by = timezone.now(), _user(user)
     action.save(update_fields=["undone_at", "undone_by"])
 
 
 def _restore(incident: Incident, state: dict, user, reason: str) -> None:
     """Put back the fields, links and proposals `state` (a `snapshot`) recorded."""
-    for name, value in state["fields"].items():
+    for name, value in state.get("fields", {}).items():
         field = Incident._meta.get_field(_field(name))
         setattr(incident, name, field.to_python(value) if value is not None else None)
     incident.status = state.get("status", incident.status)

@@ -136,8 +136,20 @@ def test_duplicates_become_merges_into_the_end_of_their_chain_and_a_loop_is_left
         (root.pk, ids["middle"], [reports[1].pk]),
         (root.pk, ids["tail"], [reports[2].pk]),
     ]
-    assert all(m.before["other"]["status"] == "duplicate" for m in merges)  # what undo restores
+    assert all(m.before["other"]["status"] == "reviewed" for m in merges)  # what undo restores
     for name in ("loop_a", "loop_b"):
         kept = Incident.objects.get(pk=ids[name])
-        assert kept.merged_into_id is None
+        assert (kept.merged_into_id, kept.status) == (None, "reviewed")  # "duplicate" is gone
         assert list(kept.reports.values_list("article_id", flat=True)) == [kept.article_id]
+
+
+def test_a_merge_the_migration_made_can_be_undone(old_apps):
+    from incidents.services import link_action_undo
+
+    ids = _world(old_apps)
+    _migrate_to_0017()
+    action = LinkAction.objects.get(kind="merge", other_id=ids["tail"])
+    link_action_undo(action)
+    tail = Incident.objects.get(pk=ids["tail"])
+    assert (tail.status, tail.merged_into_id) == ("reviewed", None)
+    assert list(tail.reports.values_list("article_id", flat=True)) == [tail.article_id]
