@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .blocking import window
+from .blocking import passes, screen, window
+from .reconcile import reconcile
 from .scorer import decide
 from .types import Decision, ReportFacts
 
@@ -23,10 +24,14 @@ class Linker:
         block = window(report)
         if block is None:
             return {}
+        rule = screen(report)
         out = {}
         for key in self._by_country.get(block.country, []):
             start = self._starts[key]
-            if start is not None and block.date_from <= start <= block.date_to:
+            if start is None or not block.date_from <= start <= block.date_to:
+                continue
+            place = reconcile(self.events[key])  # where the event is, as the database row says
+            if passes(rule, place.admin1, place.latitude, place.longitude):
                 out[key] = self.events[key]
         return out
 

@@ -22,7 +22,7 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from incidents.extraction.types import DraftIncident
-from incidents.linking.blocking import window
+from incidents.linking.blocking import Screen, passes, screen, window
 from incidents.linking.reconcile import reconcile
 from incidents.linking.scorer import decide
 from incidents.linking.types import Decision, Reconciled, ReportFacts, Window
@@ -42,7 +42,8 @@ from incidents.models import (
 from incidents.services.reference import named_ids
 
 _LOCK_SPACE = 0x1E7  # the first key of the advisory locks taken here (the second: the country)
-MAX_CANDIDATES = 200  # incidents read for one report, nearest in date first
+MAX_CANDIDATES = 100  # incidents scored for one report, nearest in date first
+SCAN_LIMIT = 400  # rows of one busy window read to find them
 LINKABLE = (Incident.Status.DRAFT, Incident.Status.REVIEWED, Incident.Status.PUBLISHED)
 
 
@@ -156,12 +157,12 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
     to an incident joins its candidates for the next ones (which may then not join it: one
     article never gives one incident two reports). Call under `lock_blocking_keys` of the
     drafts' countries (drafts_save takes them first)."""
-    blocks = {seq: window(fact) for seq, (_, fact) in facts.items()}
-    found = _candidates([block for block in blocks.values() if block is not None])
+    blocks = {seq: (window(fact), screen(fact)) for seq, (_, fact) in facts.items()}
+    found = _candidates([block for block in blocks.values() if block[0] is not None])
     filings = []
     for sequence, (draft, fact) in sorted(facts.items()):
         block = blocks[sequence]
-        candidates = {key: found[key][1] for key in _within(found, block)} if block else {}
+        candidates = {key: found[key][1] for key in _within(found, *block)} if block[0] else {}
         decision = decide(fact, candidates)
         filing = Filing(sequence, draft, fact, decision)
         if decision.action == "link" and decision.best is not None:
@@ -171,32 +172,65 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
     return filings
 
 
-def _within(found: dict, block: Window) -> list[str]:
-    return [
+def _within(found: dict, block: Window, rule: Screen) -> list[str]:
+    """The found incidents in the block, nearest in date to its middle first, at most MAX_CANDIDATES."""
+    middle = block.date_from + (block.date_to - block.date_from) / 2
+    keys = [
         key
         for key, (row, reports) in found.items()
-        if reports and row[0] == block.country and block.date_from <= row[1] <= block.date_to
+        if reports
+        and row[0] == block.country
+        and block.date_from <= row[1] <= block.date_to
+        and passes(rule, row[2], row[3], row[4])
     ]
+    keys.sort(key=lambda key: (abs((found[key][0][1] - middle).days), -int(key)))
+    return keys[:MAX_CANDIDATES]
 
 
-def _candidates(blocks: list[Window]) -> dict[str, tuple[tuple, list[ReportFacts]]]:
-    """The incidents of the reports' blocking windows, {id: ((country, start date), [reports'
-    facts])}: two indexed queries for all of an article's drafts, whatever their number."""
+def _where(block: Window, rule: Screen) -> Q:
+    where = Q(country_id=block.country, start_date__gte=block.date_from, start_date__lte=block.date_to)
+    if rule.admin1s is None:
+        return where
+    place = Q(admin1__in=rule.admin1s)
+    if rule.box is not None:
+        lat_min, lat_max, lon_min, lon_max = rule.box
+        place |= Q(latitude__range=(lat_min, lat_max), longitude__range=(lon_min, lon_max))
+    return where & place
+
+
+def _candidates(blocks: list[tuple[Window, Screen]]) -> dict[str, tuple[tuple, list[ReportFacts]]]:
+    """The incidents of the reports' blocking windows whose place passes the reports' screens,
+    {id: ((country, start date, admin1, latitude, longitude), [reports' facts])}: two indexed
+    queries for all of an article's drafts, whatever their number (a busy window is read up to
+    SCAN_LIMIT rows, the nearest in date kept by `_within`)."""
     if not blocks:
         return {}
     where = Q()
-    for block in set(blocks):
-        where |= Q(country_id=block.country, start_date__gte=block.date_from, start_date__lte=block.date_to)
+    for block, rule in set(blocks):
+        where |= _where(block, rule)
     rows = (
         Incident.objects.filter(where, is_background=False, status__in=LINKABLE)
         .order_by("-start_date", "-id")
-        .values_list("pk", "country_id", "start_date")[: MAX_CANDIDATES * len(set(blocks))]
+        .values_list("pk", "country_id", "start_date", "admin1", "latitude", "longitude")[
+            : SCAN_LIMIT * len(set(blocks))
+        ]
     )
-    found = {str(pk): ((country, start), []) for pk, country, start in rows}
-    reports = Report.objects.filter(incident_id__in=[int(k) for k in found]).order_by("pk")
-    for report in reports.only("pk", "incident", "facts"):
-        found[str(report.incident_id)][1].append(facts_of(report))
-    return found
+    found = {
+        str(pk): ((country, start, admin1, lat, lon), []) for pk, country, start, admin1, lat, lon in rows
+    }
+    keep = {key for block in set(blocks) for key in _within(_with_reports(found), *block)}
+    reports = Report.objects.filter(incident_id__in=[int(k) for k in keep]).order_by("pk")
+    for pk, incident_id, facts in reports.values_list("pk", "incident_id", "facts"):
+        if facts.get("published"):
+            found[str(incident_id)][1].append(ReportFacts.from_json({**facts, "key": str(pk)}))
+        else:  # a report written without its facts stands for its incident's values
+            found[str(incident_id)][1].append(facts_of(Report.objects.select_related("incident").get(pk=pk)))
+    return {key: value for key, value in found.items() if key in keep}
+
+
+def _with_reports(found: dict) -> dict:
+    """`found` as `_within` reads it before the reports are loaded (every row counts)."""
+    return {key: (row, [None]) for key, (row, _) in found.items()}
 
 
 def possible_duplicates_open(filings: Sequence[Filing], incidents: dict[int, Incident]) -> None:
