@@ -75,8 +75,8 @@ def possible_duplicates(request: HttpRequest) -> HttpResponse:
 
 @analyst_required
 def possible_duplicate_count(request: HttpRequest) -> HttpResponse:
-    """The number beside the queue's link in the header (loaded by htmx after the page)."""
-    return render(request, "incidents/_possible_duplicate_count.html", {"count": open_pairs().count()})
+    """The number beside the queue's link in the header (fetched by nav.js after the page)."""
+    return HttpResponse(str(open_pairs().count()), content_type="text/plain; charset=utf-8")
 
 
 @require_POST
