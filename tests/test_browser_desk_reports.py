@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import _log_in
+from tests.test_browser import _log_in, _shot
 from tests.views.desk_world import queue_pair, two_report_event
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +44,7 @@ def test_the_queue_by_keys(live_server, desk, browser_page):
     page.click("#nav-possible-duplicates")
     (first, first_new, first_old), (second, second_new, second_old), (third, _, _) = desk["pairs"]
     assert page.locator("#pairs .pair").count() == 3 and _current(page) == str(first)
+    _shot(page, "possible-duplicates")
     page.keyboard.press("j")
     assert _current(page) == str(second)
     page.keyboard.press("k")
@@ -104,6 +105,8 @@ def test_split_a_report_out_then_undo(live_server, desk, browser_page):
     page.focus("#id_fatalities_best")  # the toll's evidence lights up in both reports
     page.wait_for_selector(f"#report-text-{desk['second']} mark.active[data-field~='fatalities']")
     assert page.locator(".report-text mark.active").count() == 2
+    page.set_viewport_size({"width": 1400, "height": 900})
+    _shot(page, "review-reports", full_page=False)
     page.click(f"#split-{desk['second']}")
     page.wait_for_selector("#undo-text")
     text = page.inner_text("#undo-text")

@@ -41,7 +41,7 @@ def _incident_card(incident: Incident) -> dict:
     return {"incident": incident, "publishers": publishers, "reports": len(incident.reports.all())}
 
 
-def _queue_context(request: HttpRequest, action=None, error: str = "") -> dict:
+def _queue_context(action=None, error: str = "") -> dict:
     reports = Report.objects.select_related("article__publisher")
     pairs = list(
         open_pairs()
@@ -70,7 +70,7 @@ def _queue_context(request: HttpRequest, action=None, error: str = "") -> dict:
 def possible_duplicates(request: HttpRequest) -> HttpResponse:
     """The queue page; `?undo=` offers to undo the analyst's last merge from it."""
     action = undoable(request.GET.get("undo"), request.user)
-    return render(request, "incidents/possible_duplicates.html", _queue_context(request, action))
+    return render(request, "incidents/possible_duplicates.html", _queue_context(action))
 
 
 @analyst_required
@@ -91,7 +91,7 @@ def possible_duplicate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if request.htmx:
-        context = _queue_context(request, action, error)
+        context = _queue_context(action, error)
         if not same and not error:
             context["notice"] = f"Incidents {pair.candidate_id} and {pair.incident_id}: not the same event."
         return render(request, "incidents/_possible_duplicate_queue.html", context)
