@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from incidents.views import articles, bulk, history, incidents, lookups, maps, review
+from incidents.views import articles, bulk, duplicates, history, incidents, linking, lookups, maps, review
 
 app_name = "incidents"
 
@@ -18,6 +18,20 @@ urlpatterns = [
     path("incidents/map/points/", maps.incident_map_points, name="incident_map_points"),
     path("incidents/<int:pk>/", review.review, name="incident_review"),
     path("incidents/<int:pk>/history/", history.history, name="incident_history"),
+    path("incidents/<int:pk>/reports/<int:report>/split/", linking.report_split, name="report_split"),
+    path("incidents/<int:pk>/proposals/<slug:group>/", linking.proposal_decide, name="proposal_decide"),
+    path("incidents/link-actions/<int:pk>/undo/", linking.link_action_undo, name="link_action_undo"),
+    path("incidents/possible-duplicates/", duplicates.possible_duplicates, name="possible_duplicates"),
+    path(
+        "incidents/possible-duplicates/count/",
+        duplicates.possible_duplicate_count,
+        name="possible_duplicate_count",
+    ),
+    path(
+        "incidents/possible-duplicates/<int:pk>/decide/",
+        duplicates.possible_duplicate_decide,
+        name="possible_duplicate_decide",
+    ),
     path("lookup/places/", lookups.places, name="lookup_places"),
     path("lookup/actors/", lookups.actors, name="lookup_actors"),
 ]

@@ -3,7 +3,8 @@
 Each historical incident record is compared with the one before it (simple_history's
 diff_against). Actor and source links have their own historical records; a link change joins
 the incident change made by the same user within a few seconds (one Save writes both), and
-otherwise stands as an entry of its own.
+otherwise stands as an entry of its own. Every link, merge and split (`LinkAction`) the incident
+took part in, as the one that stands or the other, is an entry in words (incidents.review.links).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
-from incidents.models import Country, Incident, IncidentActor, IncidentSource, Location
+from incidents.models import Country, Incident, IncidentActor, IncidentSource, LinkAction, Location
+from incidents.review.links import publishers_of, story, user_name
 
 LIMIT = 200  # incident records shown; older ones are summarised as "earlier changes not shown"
 SAME_SAVE = timedelta(seconds=5)
@@ -45,6 +48,8 @@ class Entry:
     reason: str = ""
     changes: list[FieldChange] = field(default_factory=list)
     links: list[LinkChange] = field(default_factory=list)
+    story: str = ""  # a link, merge or split in words ("Merged incident 12 into this")
+    undone: bool = False
 
 
 def _who(record) -> str:
@@ -172,8 +177,30 @@ def incident_history(incident: Incident) -> tuple[list[Entry], bool]:
             entry.action = "changed links"
     # a Save that changed nothing leaves a record with no differences: it is not a change
     shown = [e for e in entries if e.changes or e.links or e.action != "changed"]
+    shown += _link_action_entries(incident)
     shown.sort(key=lambda e: e.when, reverse=True)
     return shown, truncated
+
+
+def _link_action_entries(incident: Incident) -> list[Entry]:
+    """Every link, merge and split the incident took part in, newest first (two queries)."""
+    actions = list(
+        LinkAction.objects.filter(Q(incident=incident) | Q(other=incident))
+        .select_related("user", "undone_by")
+        .order_by("-at", "-id")[:LIMIT]
+    )
+    publishers = publishers_of(actions)
+    return [
+        Entry(
+            when=action.at,
+            who=user_name(action.user),
+            user_id=action.user_id,
+            action=action.kind,
+            story=story(action, incident.pk, publishers),
+            undone=action.undone_at is not None,
+        )
+        for action in actions
+    ]
 
 
 @dataclass

@@ -229,6 +229,12 @@ def link_action_undo(action: LinkAction | int, *, user=None) -> None:
         _move(reports, other, Report.LinkedBy.DRAFTED)
         Incident.objects.filter(pk__in=action.before.get("pointing", [])).update(merged_into=other)
         _restore(other, action.before["other"], user, f"merge into incident {target.pk} undone")
+        # a "same event" from the queue taken back: the pair asks its question again
+        PossibleDuplicate.objects.filter(
+            incident_id__in=[target.pk, other.pk],
+            candidate_id__in=[target.pk, other.pk],
+            state=PossibleDuplicate.State.MERGED,
+        ).update(state=PossibleDuplicate.State.OPEN, decided_by=None, decided_at=None)
     elif action.kind == LinkAction.Kind.SPLIT:
         other = rows[action.other_id]
         _move(reports, target, Report.LinkedBy.ANALYST)

@@ -116,9 +116,13 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article waits for the worker; once it is parsed or failed, the page reloads with its drafts."""
     article = get_object_or_404(Article.objects.select_related("publisher", "uploaded_by"), pk=pk)
     # the incidents its reports are in: its own drafts, and events it was filed under as a report
+    # (marked on the page as a later report of an event another article reported first); a
+    # merged-away pointer is left out, the incident it went into is listed
     incidents = (
         Incident.objects.filter(Q(article=article) | Q(pk__in=article.reports.values("incident_id")))
-        .select_related("country")
+        .exclude(status=Incident.Status.MERGED)
+        .annotate(report_total=Count("reports"))
+        .select_related("country", "article__publisher")
         .prefetch_related(
             Prefetch("incident_actors", queryset=IncidentActor.objects.select_related("actor")),
             "incident_sources__source",

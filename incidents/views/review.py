@@ -1,7 +1,11 @@
-"""The review page of one incident: the article with its evidence beside the editable draft.
+"""The review page of one incident: its reports (each article with its evidence) beside the
+editable incident.
 
-Analysts edit, approve, reject or merge any incident; other users read published ones. Every
-write goes through the services; a refused change re-renders the form (400) with the input kept.
+An incident of one report shows that article; one of several shows every report side by side
+with what each drafted, why the worker linked it, and a "Split out" button, and above the form
+the newer reports' proposals for reviewed fields. Analysts edit, approve, reject or merge any
+incident; other users read published ones. Every write goes through the services; a refused
+change re-renders the form (400) with the input kept.
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from incidents import services
 from incidents.access import is_analyst
 from incidents.extraction.taxonomy import EVENT_TYPES
-from incidents.models import Incident, IncidentActor, IncidentSource
+from incidents.models import Evidence, Incident, IncidentActor, IncidentSource, Report
 from incidents.review.forms import IncidentReviewForm, actor_formset, actor_links, posted_version
 from incidents.review.highlight import highlight
+from incidents.review.links import done, undoable
 from incidents.review.queue import review_queue
+from incidents.review.reports import proposal_rows, report_cards
 from incidents.services import VersionConflict
 
 SHORTCUTS = [
@@ -43,6 +50,12 @@ def _incident(pk: int) -> Incident:
         ),
         Prefetch("incident_sources", queryset=IncidentSource.objects.select_related("source").order_by("id")),
         "evidence",
+        Prefetch(
+            "reports",
+            queryset=Report.objects.select_related("article__publisher")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("start")))
+            .order_by("article__published", "pk"),
+        ),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -96,10 +109,14 @@ def _show_errors(form, error: ValidationError) -> None:
 def _context(incident: Incident, *, editable: bool, form=None, actors=None, **extra) -> dict:
     text = incident.article.text if incident.article_id else ""
     spans = [(ev.field, ev.start, ev.end) for ev in incident.evidence.all()]
+    reports = list(incident.reports.all())
     context = {
         "incident": incident,
         "segments": highlight(text, spans),
         "evidence_fields": sorted({field for field, _, _ in spans}),
+        "report_cards": report_cards(reports) if len(reports) > 1 else [],
+        "report_count": len(reports),
+        "proposals": proposal_rows(incident),
         "sources": [link.source for link in incident.incident_sources.all()],
         "actor_links": list(incident.incident_actors.all()),
         "can_edit": False,
@@ -133,7 +150,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             return _act(request, incident)
         except VersionConflict as conflict:
             return _conflict(request, incident.pk, conflict)
-    return render(request, "incidents/incident_review.html", _context(incident, editable=analyst))
+    context = _context(incident, editable=analyst)
+    if analyst:
+        context["undo"] = _undo_notice(request)
+    return render(request, "incidents/incident_review.html", context)
+
+
+def _undo_notice(request: HttpRequest) -> dict | None:
+    """The Undo offer for the action named by `?undo=` (the analyst's own, not yet undone)."""
+    action = undoable(request.GET.get("undo"), request.user)
+    if action is None:
+        return None
+    return {"action": action, "text": done(action), "next": request.path}
 
 
 def _conflict(request: HttpRequest, pk: int, conflict: VersionConflict) -> HttpResponse:
@@ -202,16 +230,17 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
 
 
 def _mark_duplicate(request: HttpRequest, incident: Incident, seen: int | None) -> HttpResponse:
+    """Merge this incident into the one whose id was typed (the "d" key's box)."""
     raw = request.POST.get("duplicate_of", "").strip().lstrip("#")
     try:
         if not raw.isdigit():
-            raise ValidationError("Give the id of the original incident (a number).")
-        services.incidents_merge(incident, int(raw), user=request.user, expected_version=seen)
+            raise ValidationError("Give the id of the incident to merge this one into (a number).")
+        action = services.incidents_merge(incident, int(raw), user=request.user, expected_version=seen)
     except ValidationError as exc:
         incident = _incident(incident.pk)
         context = _context(
             incident, editable=True, duplicate_error=" ".join(exc.messages), duplicate_input=raw
         )
         return render(request, "incidents/incident_review.html", context, status=400)
-    messages.success(request, f"Incident {incident.pk} merged into incident {raw}.")
-    return _after_review(incident)
+    # on to the incident it went into: its reports side by side, and the Undo offer
+    return redirect(f"{reverse('incidents:incident_review', args=[action.incident_id])}?undo={action.pk}")

@@ -5,8 +5,9 @@
 
   var root = document.getElementById("review");
   if (!root) return;
-  var text = document.getElementById("review-text");
-  var pane = text ? text.closest(".pane-text") : null;
+  /* one article's text, or (an incident of several reports) each report's text side by side */
+  var pane = root.querySelector(".pane-text");
+  var texts = pane ? Array.prototype.slice.call(pane.querySelectorAll(".review-text")) : [];
   var form = document.getElementById("review-form");
 
   /* ---- evidence: a field (or its fieldset) names the drafted fields it comes from ---- */
@@ -19,23 +20,29 @@
   function light(fields) {
     lit.forEach(function (m) { m.classList.remove("active"); });
     lit = [];
-    if (!text) return;
-    fields.forEach(function (f) {
-      text.querySelectorAll('mark[data-field~="' + CSS.escape(f) + '"]').forEach(function (m) {
-        m.classList.add("active");
-        lit.push(m);
+    var first = [];
+    texts.forEach(function (text) {
+      var found = 0;
+      fields.forEach(function (f) {
+        text.querySelectorAll('mark[data-field~="' + CSS.escape(f) + '"]').forEach(function (m) {
+          m.classList.add("active");
+          lit.push(m);
+          if (!found++) first.push(m);
+        });
       });
     });
-    if (lit.length) reveal(lit[0]);
+    first.forEach(reveal);
   }
 
-  /* Scroll the article pane (never the window) so the mark is in sight. */
+  /* Scroll the mark's own box (a report's text, else the article pane; never the window) so the
+     mark is in sight. */
   function reveal(mark) {
-    if (!pane) return;
+    var box = mark.closest(".report-text") || pane;
+    if (!box) return;
     var r = mark.getBoundingClientRect();
-    var c = pane.getBoundingClientRect();
+    var c = box.getBoundingClientRect();
     if (r.top < c.top || r.bottom > c.bottom) {
-      pane.scrollTop += r.top - c.top - c.height / 3;
+      box.scrollTop += r.top - c.top - c.height / 3;
     }
   }
 
@@ -56,8 +63,8 @@
   }
 
   /* Clicking a mark goes to the field it supports. */
-  if (text && form) {
-    text.addEventListener("click", function (e) {
+  if (pane && form) {
+    pane.addEventListener("click", function (e) {
       var mark = e.target.closest("mark[data-field]");
       if (!mark) return;
       var field = mark.getAttribute("data-field").split(/\s+/)[0];
