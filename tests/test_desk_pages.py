@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from incidents.models import Actor, Article, Country, Incident, IncidentActor, Location
+from incidents.models import Actor, Article, Country, Incident, IncidentActor, Location, Report
 from incidents.services import article_ingest, article_parse
 from incidents.services.reference import actor_add_alias, location_add_alias
 from tests.fixtures.documents import DOCX_SAMPLE_TEXT, PDF_SAMPLE_TEXT, docx_bytes, pdf_bytes
@@ -495,14 +495,15 @@ def test_the_extractor_uses_an_alias_added_on_the_next_parse(reference_data, act
             published=dt.date(2024, 5, 8), text=text.format(day=day), enqueue=False
         ).article
         assert article_parse(article.pk) == "parsed"
-        links = IncidentActor.objects.filter(incident__article=article, role="actor1")
-        return {link.actor_id for link in links}
+        # its own draft's perpetrators (days apart at one checkpoint, the linker may file the
+        # reports under one incident: the report keeps what each article said)
+        return set(Report.objects.get(article=article).facts["actors1"])
 
     parse("Sunday")  # creates the generic actors ("Military Forces of Iraq", ...) the story names
     # the worker now holds the dictionary in its cache, and the extractor does not know the name
-    assert actor.pk not in parse("Monday")
+    assert actor.name not in parse("Monday")
     actor_add_alias(actor, "Tigris Lions")  # nothing but the alias changes: its save must show
-    assert parse("Tuesday") == {actor.pk}
+    assert parse("Tuesday") == {actor.name}
 
 
 def test_actor_list_searches_names_and_aliases_and_counts_visible_incidents(
