@@ -98,10 +98,12 @@ def measure(db: str, reports: int) -> dict:
 
 
 def summary(label: str, n: int, res: dict) -> list[str]:
-    ms, cand = res["ms"], res["candidates"]
+    ms, cand, lk, dc = res["ms"], res["candidates"], res["linking_ms"], res["decide_ms"]
     lines = [
         f"{label}: {n:,} incidents, {res['reports']} reports filed one by one (drafts_save in a transaction)",
-        f"  per report ms   p50 {ms['p50']:7.1f}  p95 {ms['p95']:7.1f}  max {ms['max']:7.1f}",
+        f"  whole drafts_save ms        p50 {ms['p50']:7.1f}  p95 {ms['p95']:7.1f}  max {ms['max']:7.1f}",
+        f"  linking ms (search+score+links) p50 {lk['p50']:6.1f}  p95 {lk['p95']:6.1f}  max {lk['max']:6.1f}",
+        f"    of which search and score  p50 {dc['p50']:7.1f}  p95 {dc['p95']:7.1f}  max {dc['max']:7.1f}",
         f"  candidates      p50 {cand['p50']:7.0f}  p95 {cand['p95']:7.0f}  max {cand['max']:7.0f}",
         f"  decisions       {res['decisions']}  (of the reports of an incident already there: "
         f"{res['follow_ups_linked']}/{res['follow_ups']} linked to it)",
@@ -139,8 +141,11 @@ def main() -> int:
     log("\n".join("  " + line for line in res["plan"]))
     seq = "Seq Scan on incidents_incident" in "\n".join(res["plan"])
     log(f"\n  index used: {'NO (seq scan)' if seq else 'yes'}")
-    verdict = "meets" if res["ms"]["p95"] <= TARGET_P95_MS else "MISSES"
-    log(f"  p95 {res['ms']['p95']:.1f} ms per report {verdict} the target of {TARGET_P95_MS:.0f} ms")
+    verdict = "meets" if res["linking_ms"]["p95"] <= TARGET_P95_MS else "MISSES"
+    log(
+        f"  linking p95 {res['linking_ms']['p95']:.1f} ms per report {verdict} "
+        f"the target of {TARGET_P95_MS:.0f} ms"
+    )
     log(f"  load average {os.getloadavg()[0]:.2f}; whole run {time.perf_counter() - t0:.0f} s")
     if args.drop:
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:

@@ -34,6 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from incidents.extraction.types import Count, DraftActor, DraftIncident, Evidence  # noqa: E402
 from incidents.models import Article, Incident, Report, Source  # noqa: E402
+from incidents.services import drafts as drafts_module  # noqa: E402
 from incidents.services import linking  # noqa: E402
 from incidents.services.drafts import drafts_save  # noqa: E402
 
@@ -167,15 +168,46 @@ class Recorder:
         return execute(sql, params, many, context)
 
 
+class Stopwatch:
+    """The ms spent in the linking steps of drafts_save (incidents.services.drafts): the candidate
+    search and the decisions (`file_reports`), and writing the links (`reports_joined`)."""
+
+    def __init__(self) -> None:
+        self.spent = {"file_reports": 0.0, "reports_joined": 0.0}
+        for name in self.spent:
+            setattr(drafts_module, name, self._timed(name, getattr(drafts_module, name)))
+
+    def _timed(self, name: str, real):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.spent[name] += (time.perf_counter() - t) * 1000
+
+        return timed
+
+    def take(self) -> tuple[float, float]:
+        """(search and decide ms, the same plus the link writes) since the last take."""
+        decide, joined = self.spent["file_reports"], self.spent["reports_joined"]
+        self.spent = {"file_reports": 0.0, "reports_joined": 0.0}
+        return decide, decide + joined
+
+
 def file_all(items: list, rows: list[Article], recorder: Recorder) -> tuple[list[float], dict, int]:
     """File every draft; the ms each took, the decisions, and follow-ups linked to their incident."""
     times, decisions, linked = [], {"new": 0, "linked": 0}, 0
+    watch = Stopwatch()
+    recorder.linking_ms, recorder.decide_ms = [], []
     with connection.execute_wrapper(recorder):
         for (kind, draft, incident), article in zip(items, rows, strict=True):
             t = time.perf_counter()
             with transaction.atomic():
                 started = drafts_save(article, [draft])
             times.append((time.perf_counter() - t) * 1000)
+            decide_ms, linking_ms = watch.take()
+            recorder.decide_ms.append(decide_ms)
+            recorder.linking_ms.append(linking_ms)
             decisions["new" if started else "linked"] += 1
             if kind == "follow-up" and not started:
                 linked += Report.objects.filter(article=article, incident_id=incident).exists()
@@ -222,6 +254,8 @@ def main() -> int:
     result = {
         "reports": len(times),
         "ms": stats(times),
+        "decide_ms": stats(recorder.decide_ms),
+        "linking_ms": stats(recorder.linking_ms),
         "candidates": stats(recorder.counts),
         "decisions": decisions,
         "follow_ups": sum(1 for kind, _, _ in items if kind == "follow-up"),

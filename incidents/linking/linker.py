@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from .blocking import passes, screen, window
 from .reconcile import reconcile
-from .scorer import decide
+from .scorer import decide, shortlist
 from .types import Decision, ReportFacts
 
 
@@ -25,15 +25,25 @@ class Linker:
         if block is None:
             return {}
         rule = screen(report)
-        out = {}
+        rows = {}
         for key in self._by_country.get(block.country, []):
             start = self._starts[key]
             if start is None or not block.date_from <= start <= block.date_to:
                 continue
-            place = reconcile(self.events[key])  # where the event is, as the database row says
-            if passes(rule, place.admin1, place.latitude, place.longitude):
-                out[key] = self.events[key]
-        return out
+            row = self._row(key)  # the event as the database row says it
+            if passes(rule, row.admin1, row.latitude, row.longitude):
+                rows[key] = row
+        return {key: self.events[key] for key in shortlist(report, rows)}
+
+    def _row(self, key: str) -> ReportFacts:
+        rec = reconcile(self.events[key])
+        first = self.events[key][0]
+        return ReportFacts(
+            key=key, article="", published=first.published, start_date=rec.start_date,
+            date_precision=rec.date_precision, country=rec.country, admin1=rec.admin1,
+            location=rec.location, location_key=rec.location_key, latitude=rec.latitude,
+            longitude=rec.longitude, event_type=rec.event_type, sub_event_type=rec.sub_event_type,
+        )  # fmt: skip
 
     def add(self, report: ReportFacts) -> tuple[str, Decision]:
         """File `report`; returns the event it is in and the decision."""

@@ -143,6 +143,21 @@ def pair_reasons(a: ReportFacts, b: ReportFacts) -> list[Reason]:
     return reasons
 
 
+SHORTLIST = 30  # candidates scored in full after the quick pass
+
+
+def prescore(report: ReportFacts, event: ReportFacts) -> float:
+    """A quick pass on what an event's own row says (its day, place and type): which of many
+    candidates are worth reading in full."""
+    return _date(report, event).weight + _place(report, event).weight + _type(report, event).weight
+
+
+def shortlist(report: ReportFacts, events: Mapping[str, ReportFacts]) -> list[str]:
+    """The keys of the SHORTLIST events that `prescore` best, best first."""
+    ranked = sorted(events, key=lambda key: (-prescore(report, events[key]), key))
+    return ranked[:SHORTLIST]
+
+
 def _squash(total: float) -> float:
     return 1.0 / (1.0 + exp(-total))
 

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from incidents.extraction.types import DraftIncident
 from incidents.linking.blocking import Screen, passes, screen, window
 from incidents.linking.reconcile import reconcile
-from incidents.linking.scorer import decide
+from incidents.linking.scorer import decide, shortlist
 from incidents.linking.types import Decision, Reconciled, ReportFacts, Window
 from incidents.models import (
     Actor,
@@ -42,8 +42,7 @@ from incidents.models import (
 from incidents.services.reference import named_ids
 
 _LOCK_SPACE = 0x1E7  # the first key of the advisory locks taken here (the second: the country)
-MAX_CANDIDATES = 100  # incidents scored for one report, nearest in date first
-SCAN_LIMIT = 400  # rows of one busy window read to find them
+SCAN_LIMIT = 400  # rows of one busy window read to find the scorer's shortlist
 LINKABLE = (Incident.Status.DRAFT, Incident.Status.REVIEWED, Incident.Status.PUBLISHED)
 
 
@@ -157,12 +156,13 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
     to an incident joins its candidates for the next ones (which may then not join it: one
     article never gives one incident two reports). Call under `lock_blocking_keys` of the
     drafts' countries (drafts_save takes them first)."""
-    blocks = {seq: (window(fact), screen(fact)) for seq, (_, fact) in facts.items()}
-    found = _candidates([block for block in blocks.values() if block[0] is not None])
+    keyed = {seq: replace(fact, key=f"new-{seq}") for seq, (_, fact) in facts.items()}
+    found = _candidates(list(keyed.values()))
     filings = []
     for sequence, (draft, fact) in sorted(facts.items()):
-        block = blocks[sequence]
-        candidates = {key: found[key][1] for key in _within(found, *block)} if block[0] else {}
+        candidates = {
+            key: reports for key, (_, reports) in found.items() if key in _listed(found, keyed[sequence])
+        }
         decision = decide(fact, candidates)
         filing = Filing(sequence, draft, fact, decision)
         if decision.action == "link" and decision.best is not None:
@@ -172,19 +172,36 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
     return filings
 
 
-def _within(found: dict, block: Window, rule: Screen) -> list[str]:
-    """The found incidents in the block, nearest in date to its middle first, at most MAX_CANDIDATES."""
-    middle = block.date_from + (block.date_to - block.date_from) / 2
-    keys = [
-        key
-        for key, (row, reports) in found.items()
-        if reports
-        and row[0] == block.country
-        and block.date_from <= row[1] <= block.date_to
-        and passes(rule, row[2], row[3], row[4])
-    ]
-    keys.sort(key=lambda key: (abs((found[key][0][1] - middle).days), -int(key)))
-    return keys[:MAX_CANDIDATES]
+def _listed(found: dict, fact: ReportFacts) -> set[str]:
+    block = window(fact)
+    return set(_within(found, fact, block, screen(fact))) if block else set()
+
+
+def _within(found: dict, report: ReportFacts, block: Window, rule: Screen) -> list[str]:
+    """The found incidents in the report's block whose place passes its screen, the scorer's
+    shortlist of them (a quick pass on the incident rows, nearest in kind first)."""
+    rows = {
+        key: row
+        for key, (row, _) in found.items()
+        if row.country == block.country
+        and block.date_from <= row.start_date <= block.date_to
+        and passes(rule, row.admin1, row.latitude, row.longitude)
+    }
+    return shortlist(report, rows)
+
+
+_ROW = ("pk", "country_id", "start_date", "date_precision", "admin1", "location_id", "location_name",
+        "latitude", "longitude", "event_type", "sub_event_type")  # fmt: skip
+
+
+def _row_facts(values: tuple) -> ReportFacts:
+    """An incident row as the quick pass reads it (its own fields, not its reports')."""
+    pk, country, start, precision, admin1, location, name, lat, lon, event_type, sub_event_type = values
+    return ReportFacts(
+        key=str(pk), article="", published=start, start_date=start, date_precision=precision,
+        country=country or "", admin1=admin1, location=name, location_key=str(location or ""),
+        latitude=lat, longitude=lon, event_type=event_type, sub_event_type=sub_event_type,
+    )  # fmt: skip
 
 
 def _where(block: Window, rule: Screen) -> Q:
@@ -198,39 +215,31 @@ def _where(block: Window, rule: Screen) -> Q:
     return where & place
 
 
-def _candidates(blocks: list[tuple[Window, Screen]]) -> dict[str, tuple[tuple, list[ReportFacts]]]:
-    """The incidents of the reports' blocking windows whose place passes the reports' screens,
-    {id: ((country, start date, admin1, latitude, longitude), [reports' facts])}: two indexed
-    queries for all of an article's drafts, whatever their number (a busy window is read up to
-    SCAN_LIMIT rows, the nearest in date kept by `_within`)."""
+def _candidates(facts: list[ReportFacts]) -> dict[str, tuple[ReportFacts, list[ReportFacts]]]:
+    """For each of the article's reports, its shortlist of candidate incidents with their reports'
+    facts, {id: (the incident row, [reports' facts])}: two indexed queries for all of an article's
+    drafts, whatever their number (a busy window is read up to SCAN_LIMIT rows)."""
+    blocks = {fact.key: (window(fact), screen(fact)) for fact in facts}
+    blocks = {key: block for key, block in blocks.items() if block[0] is not None}
     if not blocks:
         return {}
     where = Q()
-    for block, rule in set(blocks):
+    for block, rule in set(blocks.values()):
         where |= _where(block, rule)
     rows = (
         Incident.objects.filter(where, is_background=False, status__in=LINKABLE)
         .order_by("-start_date", "-id")
-        .values_list("pk", "country_id", "start_date", "admin1", "latitude", "longitude")[
-            : SCAN_LIMIT * len(set(blocks))
-        ]
+        .values_list(*_ROW)[: SCAN_LIMIT * len(set(blocks.values()))]
     )
-    found = {
-        str(pk): ((country, start, admin1, lat, lon), []) for pk, country, start, admin1, lat, lon in rows
-    }
-    keep = {key for block in set(blocks) for key in _within(_with_reports(found), *block)}
+    found = {str(values[0]): (_row_facts(values), []) for values in rows}
+    keep = {key for fact in facts if fact.key in blocks for key in _within(found, fact, *blocks[fact.key])}
     reports = Report.objects.filter(incident_id__in=[int(k) for k in keep]).order_by("pk")
-    for pk, incident_id, facts in reports.values_list("pk", "incident_id", "facts"):
-        if facts.get("published"):
-            found[str(incident_id)][1].append(ReportFacts.from_json({**facts, "key": str(pk)}))
+    for pk, incident_id, data in reports.values_list("pk", "incident_id", "facts"):
+        if data.get("published"):
+            found[str(incident_id)][1].append(ReportFacts.from_json({**data, "key": str(pk)}))
         else:  # a report written without its facts stands for its incident's values
             found[str(incident_id)][1].append(facts_of(Report.objects.select_related("incident").get(pk=pk)))
-    return {key: value for key, value in found.items() if key in keep}
-
-
-def _with_reports(found: dict) -> dict:
-    """`found` as `_within` reads it before the reports are loaded (every row counts)."""
-    return {key: (row, [None]) for key, (row, _) in found.items()}
+    return {key: value for key, value in found.items() if key in keep and value[1]}
 
 
 def possible_duplicates_open(filings: Sequence[Filing], incidents: dict[int, Incident]) -> None:
