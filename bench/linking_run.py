@@ -154,11 +154,11 @@ class Recorder:
         real = linking._candidates
 
         def counted(blocks):
-            found = real(blocks)
+            found, listed = real(blocks)
             self.counts.append(len(found))
             self.queries.extend((*sql, len(found)) for sql in self._sql)
             self._sql = []
-            return found
+            return found, listed
 
         linking._candidates = counted
 

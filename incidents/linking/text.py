@@ -121,6 +121,7 @@ NAME_NOISE = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case, accents off ("Bogotá" and "Bogota" are one word)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -150,6 +151,7 @@ def cosine(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / sqrt(len(first) * len(second))
 
 
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> frozenset[str]:
     """A group's name as its telling words, with the Arabic article joined ("al-Shabaab",
     "Al Shabab", "Harakat al-Shabaab al-Mujahideen" share "shabab")."""

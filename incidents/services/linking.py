@@ -157,12 +157,10 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
     article never gives one incident two reports). Call under `lock_blocking_keys` of the
     drafts' countries (drafts_save takes them first)."""
     keyed = {seq: replace(fact, key=f"new-{seq}") for seq, (_, fact) in facts.items()}
-    found = _candidates(list(keyed.values()))
+    found, listed = _candidates(list(keyed.values()))
     filings = []
     for sequence, (draft, fact) in sorted(facts.items()):
-        candidates = {
-            key: reports for key, (_, reports) in found.items() if key in _listed(found, keyed[sequence])
-        }
+        candidates = {key: found[key][1] for key in listed.get(keyed[sequence].key, [])}
         decision = decide(fact, candidates)
         filing = Filing(sequence, draft, fact, decision)
         if decision.action == "link" and decision.best is not None:
@@ -170,11 +168,6 @@ def file_reports(article: Article, facts: dict[int, tuple[DraftIncident, ReportF
             found[decision.best.event][1].append(fact)
         filings.append(filing)
     return filings
-
-
-def _listed(found: dict, fact: ReportFacts) -> set[str]:
-    block = window(fact)
-    return set(_within(found, fact, block, screen(fact))) if block else set()
 
 
 def _within(found: dict, report: ReportFacts, block: Window, rule: Screen) -> list[str]:
@@ -215,14 +208,15 @@ def _where(block: Window, rule: Screen) -> Q:
     return where & place
 
 
-def _candidates(facts: list[ReportFacts]) -> dict[str, tuple[ReportFacts, list[ReportFacts]]]:
-    """For each of the article's reports, its shortlist of candidate incidents with their reports'
-    facts, {id: (the incident row, [reports' facts])}: two indexed queries for all of an article's
-    drafts, whatever their number (a busy window is read up to SCAN_LIMIT rows)."""
+def _candidates(facts: list[ReportFacts]) -> tuple[dict, dict[str, list[str]]]:
+    """The candidate incidents of the article's reports with their reports' facts, {id: (the
+    incident row, [reports' facts])}, and each report's shortlist of them {report key: [ids]}: two
+    indexed queries for all of an article's drafts, whatever their number (a busy window is read up
+    to SCAN_LIMIT rows)."""
     blocks = {fact.key: (window(fact), screen(fact)) for fact in facts}
     blocks = {key: block for key, block in blocks.items() if block[0] is not None}
     if not blocks:
-        return {}
+        return {}, {}
     where = Q()
     for block, rule in set(blocks.values()):
         where |= _where(block, rule)
@@ -232,14 +226,15 @@ def _candidates(facts: list[ReportFacts]) -> dict[str, tuple[ReportFacts, list[R
         .values_list(*_ROW)[: SCAN_LIMIT * len(set(blocks.values()))]
     )
     found = {str(values[0]): (_row_facts(values), []) for values in rows}
-    keep = {key for fact in facts if fact.key in blocks for key in _within(found, fact, *blocks[fact.key])}
+    listed = {fact.key: _within(found, fact, *blocks[fact.key]) for fact in facts if fact.key in blocks}
+    keep = {key for keys in listed.values() for key in keys}
     reports = Report.objects.filter(incident_id__in=[int(k) for k in keep]).order_by("pk")
     for pk, incident_id, data in reports.values_list("pk", "incident_id", "facts"):
         if data.get("published"):
             found[str(incident_id)][1].append(ReportFacts.from_json({**data, "key": str(pk)}))
         else:  # a report written without its facts stands for its incident's values
             found[str(incident_id)][1].append(facts_of(Report.objects.select_related("incident").get(pk=pk)))
-    return {key: value for key, value in found.items() if key in keep and value[1]}
+    return {key: value for key, value in found.items() if key in keep}, listed
 
 
 def possible_duplicates_open(filings: Sequence[Filing], incidents: dict[int, Incident]) -> None:
