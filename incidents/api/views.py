@@ -89,9 +89,9 @@ class IncidentViewSet(ListFiltersOnly, viewsets.ModelViewSet):
         return queryset
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error asked for as CSV or GeoJSON still answers in JSON, labelled as JSON.
+        # An error or a redirect asked for as CSV or GeoJSON still answers in JSON, labelled as JSON.
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and getattr(renderer, "format", None) in ("csv", "geojson"):
+        if response.status_code >= 300 and getattr(renderer, "format", None) in ("csv", "geojson"):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 

@@ -134,6 +134,9 @@ def test_merge_moves_the_reports_and_leaves_a_pointer_that_redirects(api_client,
     assert moved["Location"].endswith(f"/api/v1/incidents/{event.pk}/?format=json")
     assert moved.json()["merged_into"] == event.pk
     assert api_client.get(moved["Location"]).status_code == 200
+    as_csv = api_client.get(f"/api/v1/incidents/{single.pk}/?format=csv")
+    assert as_csv.status_code == 308 and as_csv["Content-Type"].startswith("application/json")
+    assert as_csv["Location"].endswith(f"/api/v1/incidents/{event.pk}/?format=csv")
 
     assert single.pk not in _ids(api_client.get("/api/v1/incidents/"))
     feed = api_client.get("/api/v1/incidents/", {"updated_since": "2000-01-01T00:00:00Z"}).json()["results"]
