@@ -8,11 +8,12 @@ import re
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.forms import ValidationError
 
-from incidents.models import Actor, Incident, IncidentActor, Location, Source
+from incidents.models import Actor, Incident, IncidentActor, Location, PossibleDuplicate, Report, Source
 
 # The PostgreSQL expressions the GIN indexes of migration 0003 are built on: a query must use
 # exactly these for the indexes to serve it.
@@ -109,6 +110,36 @@ def with_background(queryset, mode: str):
     return queryset
 
 
+def report_count() -> Coalesce:
+    """An incident's number of reports, as a correlated count (one index range per incident)."""
+    counts = (
+        Report.objects.filter(incident=OuterRef("pk")).order_by().values("incident").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), Value(0))
+
+
+def with_open_pairs(queryset: QuerySet[Incident], has: bool = True) -> QuerySet[Incident]:
+    """Incidents that are (or, with `has` false, are not) in an open "possible same event" pair,
+    on either side of it."""
+    open_pairs = PossibleDuplicate.objects.filter(state=PossibleDuplicate.State.OPEN)
+    either = Exists(open_pairs.filter(incident=OuterRef("pk"))) | Exists(
+        open_pairs.filter(candidate=OuterRef("pk"))
+    )
+    return queryset.filter(either if has else ~either)
+
+
+def without_merged(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Merged incidents are pointers to the incident their reports went to, not events: lists,
+    exports and counts leave them out."""
+    return queryset.exclude(status=Incident.Status.MERGED)
+
+
+POSSIBLE_DUPLICATE_CHOICES = [
+    ("open", "in an unresolved possible-duplicate pair"),
+    ("none", "in no unresolved possible-duplicate pair"),
+]
+
+
 class _SharedFilters(dict):
     """`base_filters` whose per-request copy is shallow.
 
@@ -197,17 +228,39 @@ class IncidentFilter(django_filters.FilterSet):
     )
     fatalities_min = IntegerFilter(field_name="fatalities_best", lookup_expr="gte", label="At least")
     fatalities_max = IntegerFilter(field_name="fatalities_best", lookup_expr="lte", label="At most")
-    status = django_filters.MultipleChoiceFilter(choices=Incident.Status.choices, label="Review status")
+    status = django_filters.MultipleChoiceFilter(
+        choices=Incident.Status.choices,
+        label=(
+            "Review status. Merged incidents (pointers to the incident their reports went to, see "
+            "`merged_into`) are left out of the list unless `status=merged` asks for them or "
+            "`updated_since` reads the change feed"
+        ),
+    )
     bbox = django_filters.CharFilter(
         method="filter_bbox", label="Bounding box: min_lon,min_lat,max_lon,max_lat"
     )
     updated_since = OffsetDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
-        label="Changed at or after this time (ISO 8601): a change feed",
+        label=(
+            "Changed at or after this time (ISO 8601): a change feed. It includes incidents merged "
+            "away since (status `merged`, `merged_into` set): drop them and follow `merged_into`"
+        ),
     )
     q = django_filters.CharFilter(method="filter_q", label="Full-text search over summaries and article text")
     article = IntegerFilter(field_name="article_id", max_value=ID_MAX, label="Drafted from this article")
+    reports_min = IntegerFilter(
+        method="filter_reports_min", label="At least this many reports (articles' drafts of the incident)"
+    )
+    reports_max = IntegerFilter(method="filter_reports_max", label="At most this many reports")
+    possible_duplicates = django_filters.ChoiceFilter(
+        choices=POSSIBLE_DUPLICATE_CHOICES,
+        method="filter_possible_duplicates",
+        label=(
+            '`open`: incidents with unresolved possible duplicates (in an open pair of the "possible '
+            'same event" queue, on either side); `none`: incidents without'
+        ),
+    )
     background = django_filters.ChoiceFilter(
         choices=BACKGROUND_CHOICES,
         method="filter_background",
@@ -222,8 +275,24 @@ class IncidentFilter(django_filters.FilterSet):
         form = IncidentFilterForm
         fields: list[str] = []
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("status") and not data.get("updated_since"):
+            queryset = without_merged(queryset)
+        return queryset
+
     def filter_noop(self, queryset, name, value):
         return queryset  # read by filter_actor
+
+    def filter_reports_min(self, queryset, name, value):
+        return queryset.alias(_reports=report_count()).filter(_reports__gte=value)
+
+    def filter_reports_max(self, queryset, name, value):
+        return queryset.alias(_reports=report_count()).filter(_reports__lte=value)
+
+    def filter_possible_duplicates(self, queryset, name, value):
+        return with_open_pairs(queryset, has=value == "open") if value else queryset
 
     def filter_country(self, queryset, name, value):
         return filter_country(queryset, name, value)

@@ -191,8 +191,8 @@ def test_incident_detail_has_evidence(api_client, incidents):
     assert body["fatalities"] == {"low": None, "best": 11, "high": None}
     assert body["country"] == "IQ"
     assert body["evidence"] == [
-        {"field": "fatalities", "start": 0, "end": 6, "text": "Eleven", "confidence": None}
-    ]
+        {"field": "fatalities", "start": 0, "end": 6, "text": "Eleven", "confidence": None, "report": None}
+    ]  # evidence of no report: written by hand, before reports existed
     assert api_client.get("/api/v1/incidents/999999/").status_code == 404
 
 

@@ -38,6 +38,7 @@ from incidents.api.acled_columns import (
 )
 from incidents.api.auth import ApiTokenAuthentication, authenticate_token
 from incidents.extraction.taxonomy import ACTOR_TYPES, EVENT_TYPES
+from incidents.filters import without_merged
 from incidents.models import Incident, IncidentActor
 
 STREAM_CHUNK = 500  # rows read (and written) at a time: memory stays flat at any limit
@@ -435,7 +436,8 @@ class AcledReadView(APIView):
         fields = _parse_fields(params.get("fields"))
         limit, offset = _page_bounds(params)
 
-        visible = Incident.objects.visible_to(request.user)
+        # one row per event: merged incidents are pointers to where their reports went
+        visible = without_merged(Incident.objects.visible_to(request.user))
         queryset = with_acled_relations(filter_incidents(visible, params)).order_by(
             F("start_date").desc(nulls_last=True), "-id"
         )

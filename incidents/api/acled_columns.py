@@ -7,12 +7,12 @@ name, so an incident is rendered exactly this way wherever ACLED compatibility i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from django.db.models import F, QuerySet
 
-from incidents.models import Incident, IncidentActor, IncidentSource, Source
+from incidents.models import Incident, IncidentActor, IncidentSource, Report, Source
 
 COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -93,24 +93,68 @@ def isonumeric_by_alpha2() -> dict[str, int]:
 
 
 def with_acled_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    """The single-valued relations `acled_row` reads; the actors and sources come from `attach_links`.
+    """The single-valued relations `acled_row` reads; actors, sources and reports come from
+    `attach_links`.
 
     The article is not joined in whole: its text (often hundreds of KB) would be read for every
-    row and printed in none; only its publisher's scale is.
+    row and printed in none; only its publisher's name and scale are (the publisher of an
+    incident without reports).
     """
     return queryset.select_related("country", "location").annotate(
-        acled_publisher_scale=F("article__publisher__scale")
+        acled_publisher_name=F("article__publisher__name"),
+        acled_publisher_scale=F("article__publisher__scale"),
     )
 
 
+# ACLED's scales from the most local to the widest; "other" (or none) is not a known scale.
+SCALE_ORDER: tuple[str, ...] = ("local", "national", "regional", "international")
 _SCALE_LABELS = dict(Source.Scale.choices)
 
 
-def _source_scale(incident: Incident) -> str:
-    if hasattr(incident, "acled_publisher_scale"):
-        return _SCALE_LABELS.get(incident.acled_publisher_scale, "") if incident.acled_publisher_scale else ""
-    publisher = incident.article.publisher if incident.article_id else None
-    return publisher.get_scale_display() if publisher else ""
+def combined_scale(scales: Iterable[str | None]) -> str:
+    """ACLED's `source_scale` of an event from its publishers' scales.
+
+    The distinct known scales, most local first, joined by "-" ("National-International"); of
+    more than two only the narrowest and the widest; "Other" when none is known. The same rule
+    as incidents.linking.reconcile's `source_scale` and the COPY export's SQL.
+    """
+    known = sorted({s for s in scales if s in SCALE_ORDER}, key=SCALE_ORDER.index)
+    if not known:
+        return _SCALE_LABELS[Source.Scale.OTHER]
+    low, high = _SCALE_LABELS[known[0]], _SCALE_LABELS[known[-1]]
+    return low if low == high else f"{low}-{high}"
+
+
+def publishers(incident: Incident) -> list[tuple[str, str]]:
+    """(name, scale) of every report's publisher, once each, in publication order; for an
+    incident without reports (entered by hand, or older) its article's publisher."""
+    rows = getattr(incident, "report_publishers", None)
+    if rows is None:
+        reports = Report.objects.filter(incident=incident).order_by("article__published", "pk")
+        rows = list(reports.values_list("article__publisher__name", "article__publisher__scale"))
+    ordered = list(dict.fromkeys((name, scale) for name, scale in rows if name))  # names are unique
+    if ordered:
+        return ordered
+    if hasattr(incident, "acled_publisher_name"):
+        name, scale = incident.acled_publisher_name, incident.acled_publisher_scale
+    else:
+        publisher = incident.article.publisher if incident.article_id else None
+        name, scale = (publisher.name, publisher.scale) if publisher else (None, None)
+    return [(name, scale)] if name else []
+
+
+def reports_count(incident: Incident) -> int:
+    rows = getattr(incident, "report_publishers", None)
+    return len(rows) if rows is not None else incident.reports.count()
+
+
+def _sources(incident: Incident) -> tuple[str, str]:
+    """ACLED's `source` (every publisher, then the other sources cited) and `source_scale`."""
+    named = publishers(incident)
+    names = dict.fromkeys(name for name, _ in named)
+    for link in source_links(incident):
+        names.setdefault(link.source.name)
+    return "; ".join(names), combined_scale(scale for _, scale in named)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -124,21 +168,29 @@ def csv_safe(value: object) -> object:
 
 
 def attach_links(incidents: list[Incident]) -> list[Incident]:
-    """Give each incident its actor and source links, for all of them in two queries.
+    """Give each incident its actor and source links and its reports' publishers (in publication
+    order), for all of them in three queries.
 
     Django's prefetch_related clones a queryset for every parent row; on a 50-row page or a
     2,000-row export chunk that cloning costs far more than the SQL, so the links are grouped here.
     """
     by_actor: dict[int, list[IncidentActor]] = defaultdict(list)
     by_source: dict[int, list[IncidentSource]] = defaultdict(list)
+    by_report: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
     ids = [incident.pk for incident in incidents]
     for link in IncidentActor.objects.filter(incident_id__in=ids).select_related("actor").order_by("pk"):
         by_actor[link.incident_id].append(link)
     for link in IncidentSource.objects.filter(incident_id__in=ids).select_related("source").order_by("pk"):
         by_source[link.incident_id].append(link)
+    reports = Report.objects.filter(incident_id__in=ids).order_by("incident_id", "article__published", "pk")
+    for incident_id, name, scale in reports.values_list(
+        "incident_id", "article__publisher__name", "article__publisher__scale"
+    ):
+        by_report[incident_id].append((name, scale))
     for incident in incidents:
         incident.actor_links = by_actor.get(incident.pk, [])
         incident.source_links = by_source.get(incident.pk, [])
+        incident.report_publishers = by_report.get(incident.pk, [])
     return incidents
 
 
@@ -186,7 +238,7 @@ def acled_row(incident: Incident) -> dict[str, object]:
     type2 = actor2[0].actor_type if actor2 else None
     inter1 = INTER_CODES.get(type1, 8) if type1 else 0
     inter2 = INTER_CODES.get(type2, 8) if type2 else 0
-    sources = [link.source for link in source_links(incident)]
+    source, source_scale = _sources(incident)
     country = incident.country
     return {
         "event_id_cnty": f"{incident.country_id or 'XX'}{incident.pk}",
@@ -214,8 +266,8 @@ def acled_row(incident: Incident) -> dict[str, object]:
         "latitude": incident.latitude if incident.latitude is not None else "",
         "longitude": incident.longitude if incident.longitude is not None else "",
         "geo_precision": GEO_PRECISION.get(incident.geo_precision, 3),
-        "source": "; ".join(s.name for s in sources),
-        "source_scale": _source_scale(incident),
+        "source": source,
+        "source_scale": source_scale,
         "notes": incident.summary,
         "fatalities": incident.fatalities_best or 0,
         "tags": "",

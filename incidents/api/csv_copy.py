@@ -19,6 +19,7 @@ from incidents.api.acled_columns import (
     DISORDER_TYPE,
     GEO_PRECISION,
     INTER_CODES,
+    SCALE_ORDER,
     TIME_PRECISION,
     isonumeric_by_alpha2,
 )
@@ -60,6 +61,40 @@ def _inter(types: str) -> str:
     return f"COALESCE(({_case(f'{types}[1]', INTER_CODES, 8)}) * SIGN(cardinality({types})), 0)"
 
 
+_RANKS = {scale: rank for rank, scale in enumerate(SCALE_ORDER, 1)}
+_LABELS = {rank: dict(Source.Scale.choices)[scale] for scale, rank in _RANKS.items()}
+
+
+def _scale_sql(low: str, high: str) -> str:
+    """`combined_scale` from the narrowest and widest known scale ranks (NULL: none known)."""
+    label = _literal(dict(Source.Scale.choices)[Source.Scale.OTHER])
+    return (
+        f"COALESCE({_case(low, _LABELS, None)}, {label}) || "
+        f"CASE WHEN {high} > {low} THEN '-' || {_case(high, _LABELS, None)} ELSE '' END"
+    )
+
+
+# Every report's publisher once, in publication order (its first report), with its scale's rank;
+# an incident without reports has its article's publisher (`pub`).
+_PUBLISHERS_SQL = f"""LEFT JOIN LATERAL (
+  SELECT array_agg(p.name ORDER BY p.published, p.rid) AS names, min(p.rank) AS low, max(p.rank) AS high
+  FROM (
+    SELECT DISTINCT ON (s.id) s.name, a.published, r.id AS rid, {_case("s.scale", _RANKS, None)} AS rank
+    FROM incidents_report r
+    JOIN incidents_article a ON a.id = r.article_id
+    JOIN incidents_source s ON s.id = a.publisher_id
+    WHERE r.incident_id = i.id
+    ORDER BY s.id, a.published, r.id
+  ) p
+) rp ON true
+LEFT JOIN LATERAL (
+  SELECT CASE WHEN rp.names IS NOT NULL THEN rp.names WHEN pub.name IS NOT NULL THEN ARRAY[pub.name]
+              ELSE '{{}}'::varchar[] END AS names,
+         CASE WHEN rp.names IS NOT NULL THEN rp.low ELSE {_case("pub.scale", _RANKS, None)} END AS low,
+         CASE WHEN rp.names IS NOT NULL THEN rp.high ELSE {_case("pub.scale", _RANKS, None)} END AS high
+) pn ON true"""
+
+
 def copy_sql(queryset: QuerySet[Incident]) -> tuple[str, tuple]:
     """The COPY statement for `queryset` and the filter parameters it needs (COPY takes no bound
     parameters: the caller inlines them with psycopg's client-side quoting)."""
@@ -93,8 +128,8 @@ def copy_sql(queryset: QuerySet[Incident]) -> tuple[str, tuple]:
         "latitude": "i.latitude",
         "longitude": "i.longitude",
         "geo_precision": _case("i.geo_precision", GEO_PRECISION, 3),
-        "source": _safe("src.names"),
-        "source_scale": f"NULLIF({_case('pub.scale', dict(Source.Scale.choices), None)}, '')",
+        "source": _safe("NULLIF(array_to_string(pn.names || src.names, '; '), '')"),
+        "source_scale": _scale_sql("pn.low", "pn.high"),
         "notes": _safe("NULLIF(i.summary, '')"),
         "fatalities": "COALESCE(i.fatalities_best, 0)",
         "tags": "NULL",
@@ -121,10 +156,11 @@ LEFT JOIN LATERAL (
   WHERE ia.incident_id = i.id
 ) act ON true
 LEFT JOIN LATERAL (SELECT {_inter("act.t1")} AS i1, {_inter("act.t2")} AS i2) inter ON true
+{_PUBLISHERS_SQL}
 LEFT JOIN LATERAL (
-  SELECT string_agg(s.name, '; ' ORDER BY x.id) AS names
+  SELECT COALESCE(array_agg(s.name ORDER BY x.id), '{{}}') AS names
   FROM incidents_incidentsource x JOIN incidents_source s ON s.id = x.source_id
-  WHERE x.incident_id = i.id
+  WHERE x.incident_id = i.id AND s.name <> ALL(pn.names)
 ) src ON true
 ORDER BY i.start_date DESC, i.id DESC
 ) TO STDOUT (FORMAT csv, HEADER)"""

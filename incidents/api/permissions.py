@@ -7,7 +7,7 @@ from rest_framework import permissions
 from incidents.access import ANALYSTS_GROUP, is_analyst
 from incidents.models import ApiToken
 
-__all__ = ["ANALYSTS_GROUP", "ReadOrAnalystWrite", "can_write", "is_analyst"]
+__all__ = ["ANALYSTS_GROUP", "AnalystsOnly", "ReadOrAnalystWrite", "can_write", "is_analyst"]
 
 
 def can_write(request) -> bool:
@@ -29,3 +29,12 @@ class ReadOrAnalystWrite(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return can_write(request)
+
+
+class AnalystsOnly(ReadOrAnalystWrite):
+    """The desk's own records (history, the possible-duplicate queue): analysts read them too."""
+
+    message = "This needs an analyst account and, to change anything, for API tokens the write scope."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and is_analyst(request.user)

@@ -62,6 +62,8 @@ DOCUMENT_SQL = f"""json_build_object(
     'is_background', {_T}.is_background,
     'confidence', {_T}.confidence,
     'article', {_T}.article_id,
+    'reports_count', (SELECT count(*) FROM incidents_report r WHERE r.incident_id = {_T}.id),
+    'merged_into', {_T}.merged_into_id,
     'created_at', {_DATETIME.format(col=f"{_T}.created_at")},
     'updated_at', {_DATETIME.format(col=f"{_T}.updated_at")},
     'version', {_T}.version

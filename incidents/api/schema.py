@@ -24,7 +24,8 @@ _ERROR = {
 _REASONS = {
     "400": "A parameter or field is invalid; the body names it.",
     "401": "No credentials, or a token that is invalid, revoked or expired.",
-    "403": "Writing needs an analyst and, for tokens, the write scope.",
+    "403": "Writing (and reading the desk's history and queue) needs an analyst and, for tokens to "
+    "write, the write scope.",
     "404": (
         "No such record (or not visible to this client), a `page` past the last one, or a `format` "
         "this operation does not serve."
@@ -48,6 +49,19 @@ _FEATURE_COLLECTION = {
 }
 
 
+def _whole_number(parameter: dict, filter_) -> None:
+    """An IntegerFilter's parameter is a whole number within the column's range, not any number."""
+    from incidents.filters import IntegerFilter
+
+    if isinstance(filter_, IntegerFilter):
+        bounds = {k: filter_.extra[k] for k in ("min_value", "max_value") if filter_.extra.get(k) is not None}
+        parameter["schema"] = {
+            "type": "integer",
+            **({"minimum": bounds["min_value"]} if "min_value" in bounds else {}),
+            **({"maximum": bounds["max_value"]} if "max_value" in bounds else {}),
+        }
+
+
 class ApiAutoSchema(AutoSchema):
     """drf-spectacular's schema plus the error answers each kind of operation really gives."""
 
@@ -57,6 +71,8 @@ class ApiAutoSchema(AutoSchema):
         codes = ["400", "401", "404", "429"]
         if method not in ("GET", "HEAD", "OPTIONS"):
             codes += ["403", "415"]
+        elif getattr(self.view, "analysts_only", False):
+            codes.append("403")
         if method == "DELETE":
             codes.append("409")
         if method == "POST" and self.path.endswith("/articles/"):
@@ -66,7 +82,9 @@ class ApiAutoSchema(AutoSchema):
     def _get_filter_parameters(self) -> list[dict]:
         """A choice filter sent empty (`?kind=`, as an HTML form sends it) means no filter: say so."""
         parameters = super()._get_filter_parameters()
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in parameters:
+            _whole_number(parameter, filters.get(parameter["name"]))
             schema = parameter.get("schema", {})
             target = schema.get("items", schema)
             if "enum" in target and "" not in target["enum"]:

@@ -1,8 +1,19 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from incidents.api.acled_columns import actor_links, source_links
-from incidents.models import Actor, Article, Evidence, Incident, IncidentActor, Location, Source
+from incidents.api.acled_columns import actor_links, reports_count, source_links
+from incidents.models import (
+    Actor,
+    Article,
+    Evidence,
+    Incident,
+    IncidentActor,
+    LinkAction,
+    Location,
+    PossibleDuplicate,
+    Report,
+    Source,
+)
 
 
 class IncidentActorSerializer(serializers.ModelSerializer):
@@ -17,7 +28,7 @@ class IncidentActorSerializer(serializers.ModelSerializer):
 class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
-        fields = ["field", "start", "end", "text", "confidence"]
+        fields = ["field", "start", "end", "text", "confidence", "report"]
 
 
 def _count(obj, kind: str) -> dict:
@@ -32,6 +43,16 @@ class IncidentSerializer(serializers.ModelSerializer):
     actors = IncidentActorSerializer(source="incident_actors", many=True, read_only=True)
     sources = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail")
+    reports_count = serializers.SerializerMethodField(
+        help_text="How many reports (articles' drafts) this incident is made of."
+    )
+    merged_into = serializers.IntegerField(
+        source="merged_into_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a merged incident (status `merged`), the incident its reports went to: drop "
+        "this one and follow that one. Its detail URL redirects there (308).",
+    )
 
     class Meta:
         model = Incident
@@ -56,11 +77,16 @@ class IncidentSerializer(serializers.ModelSerializer):
             "is_background",
             "confidence",
             "article",
+            "reports_count",
+            "merged_into",
             "created_at",
             "updated_at",
             "version",
         ]
         read_only_fields = ["version"]
+
+    def get_reports_count(self, obj: Incident) -> int:
+        return reports_count(obj)
 
     def get_location(self, obj: Incident) -> dict:
         return {
@@ -112,6 +138,8 @@ class IncidentSerializer(serializers.ModelSerializer):
             "is_background": obj.is_background,
             "confidence": obj.confidence,
             "article": obj.article_id,
+            "reports_count": reports_count(obj),
+            "merged_into": obj.merged_into_id,
             "created_at": _DATETIME.to_representation(obj.created_at),
             "updated_at": _DATETIME.to_representation(obj.updated_at),
             "version": obj.version,
@@ -125,16 +153,107 @@ def _iso(day) -> str | None:
     return day.isoformat() if day else None
 
 
+class ReportArticleSerializer(serializers.ModelSerializer):
+    source_url = serializers.CharField(
+        source="url", read_only=True, help_text='The URL given at upload, or "".'
+    )
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+
+    class Meta:
+        model = Article
+        fields = ["id", "url", "title", "source_url"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """One article's draft of the incident, as that article told it."""
+
+    article = ReportArticleSerializer(read_only=True)
+    publisher = serializers.CharField(
+        source="article.publisher.name", default="", read_only=True, help_text="The article's publisher."
+    )
+    published = serializers.DateField(source="article.published", read_only=True)
+    facts = serializers.JSONField(
+        read_only=True,
+        help_text="The values this report drafted (dates, place, type, actors1/actors2, fatalities and "
+        "injured as [low, best, high], publisher, source_scale, text...), kept as drafted.",
+    )
+    link_reasons = serializers.JSONField(
+        read_only=True, help_text="Why the linker put it here: [[name, weight, says], ...]."
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "incident", "article", "publisher", "published", "sequence", "confidence", "linked_by",
+            "link_score", "link_reasons", "facts", "created_at",
+        ]  # fmt: skip
+
+
 class IncidentDetailSerializer(IncidentSerializer):
     evidence = EvidenceSerializer(many=True, read_only=True)
+    reports = ReportSerializer(many=True, read_only=True, help_text="Its reports, in publication order.")
 
     class Meta(IncidentSerializer.Meta):
-        fields = [*IncidentSerializer.Meta.fields, "evidence"]
+        fields = [*IncidentSerializer.Meta.fields, "evidence", "reports"]
 
     def to_representation(self, obj: Incident) -> dict:
         body = super().to_representation(obj)
         body["evidence"] = EvidenceSerializer(obj.evidence.all(), many=True).data
+        reports = obj.reports.all()
+        body["reports"] = ReportSerializer(reports, many=True, context=self.context).data
+        body["reports_count"] = len(body["reports"])
         return body
+
+
+class LinkActionSerializer(serializers.ModelSerializer):
+    """One link, merge or split in the history (what undoing restores is kept, not shown)."""
+
+    user = serializers.CharField(source="user.username", default=None, read_only=True)
+    undone_by = serializers.CharField(source="undone_by.username", default=None, read_only=True)
+    reasons = serializers.JSONField(read_only=True, help_text="[[name, weight, says], ...]")
+    reports = serializers.JSONField(read_only=True, help_text="The ids of the reports moved.")
+
+    class Meta:
+        model = LinkAction
+        fields = ["id", "kind", "incident", "other", "reports", "score", "reasons", "user", "at",
+                  "undone_at", "undone_by"]  # fmt: skip
+
+
+class PossibleDuplicateSerializer(serializers.ModelSerializer):
+    """A pair the linker was unsure of: `incident` (started by a newer report) may be `candidate`."""
+
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    reasons = serializers.JSONField(read_only=True, help_text="The scorer's [[name, weight, says], ...].")
+
+    class Meta:
+        model = PossibleDuplicate
+        fields = ["id", "incident", "candidate", "score", "reasons", "state", "decided_by", "decided_at",
+                  "created_at"]  # fmt: skip
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The incident to merge into.")
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="The version of the incident merged away, as read; a stale one answers 409.",
+    )
+
+
+class SplitSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="The version of the report's incident, as read; a stale one answers 409.",
+    )
+
+
+class DecideSerializer(serializers.Serializer):
+    same = serializers.BooleanField(
+        help_text="true: the same event (the newer incident is merged into the older); false: not."
+    )
 
 
 class ArticleSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from incidents.api.linking import LinkActionViewSet, PossibleDuplicateViewSet, ReportViewSet
 from incidents.api.views import ActorViewSet, ArticleViewSet, IncidentViewSet, LocationViewSet, SourceViewSet
 
 app_name = "api"
@@ -14,6 +15,9 @@ router.register("articles", ArticleViewSet, basename="article")
 router.register("actors", ActorViewSet, basename="actor")
 router.register("locations", LocationViewSet, basename="location")
 router.register("sources", SourceViewSet, basename="source")
+router.register("reports", ReportViewSet, basename="report")
+router.register("link-actions", LinkActionViewSet, basename="link-action")
+router.register("possible-duplicates", PossibleDuplicateViewSet, basename="possible-duplicate")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,8 +1,9 @@
-"""REST API v1: incidents, actors, locations, sources and articles."""
+"""REST API v1: incidents, actors, locations, sources and articles (reports, merges, splits and
+the possible-duplicate queue: incidents.api.linking)."""
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,6 +12,14 @@ from rest_framework.response import Response
 
 from incidents.api.acled_columns import attach_links
 from incidents.api.export import CSVRenderer, GeoJSONRenderer, stream
+from incidents.api.linking import (
+    CONFLICT,
+    REFUSED,
+    ListFiltersOnly,
+    api_visible,
+    incident_body,
+    reports_in_order,
+)
 from incidents.api.pagination import KeysetPagination
 from incidents.api.preconditions import conflict_response, etag, expected, if_match
 from incidents.api.rows import renders_in_database, with_documents
@@ -22,10 +31,12 @@ from incidents.api.serializers import (
     IncidentDetailSerializer,
     IncidentSerializer,
     IncidentWriteSerializer,
+    LinkActionSerializer,
     LocationSerializer,
+    MergeSerializer,
     SourceSerializer,
 )
-from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter
+from incidents.filters import ActorFilter, IncidentFilter, LocationFilter, SourceFilter, without_merged
 from incidents.models import Actor, Article, Incident, Location, Source
 from incidents.services import (
     ArticleRejected,
@@ -34,16 +45,33 @@ from incidents.services import (
     incident_delete,
     incident_set_status,
     incident_update,
+    incidents_merge,
 )
 from incidents.services.incidents import record_save
 
+MOVED = OpenApiResponse(
+    description="A merged incident: `Location` is the incident its reports went to (the body gives "
+    "`merged_into` and its `url`). Follow it, and drop this id."
+)
+
 
 @extend_schema_view(
+    list=extend_schema(
+        description="Incidents, newest first. Merged incidents (pointers to where their reports went) "
+        "are left out, except with `status=merged` or in the change feed (`updated_since`), where "
+        "they come with `merged_into` so a client can drop them and follow. `reports_count` says "
+        "how many reports each has; the detail lists them."
+    ),
+    retrieve=extend_schema(
+        responses={200: IncidentDetailSerializer, 308: MOVED},
+        description="An incident with its evidence and its reports (each article's draft, in "
+        "publication order). A merged incident answers 308 to the incident it was merged into.",
+    ),
     create=extend_schema(responses={201: IncidentDetailSerializer}),
     update=extend_schema(responses={200: IncidentDetailSerializer}),
     partial_update=extend_schema(responses={200: IncidentDetailSerializer}),
 )
-class IncidentViewSet(viewsets.ModelViewSet):
+class IncidentViewSet(ListFiltersOnly, viewsets.ModelViewSet):
     """Incidents; `?format=csv` (ACLED columns) or `?format=geojson` streams the whole filtered list."""
 
     filterset_class = IncidentFilter
@@ -52,18 +80,18 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def visible(self):
         """The incidents this client may see: drafts are for analysts."""
-        return Incident.objects.visible_to(self.request.user)
+        return api_visible(self.request.user)
 
     def get_queryset(self):
         queryset = self.visible().select_related("location")
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("evidence")
+            queryset = queryset.prefetch_related("evidence", Prefetch("reports", reports_in_order()))
         return queryset
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # An error asked for as CSV or GeoJSON still answers in JSON, labelled as JSON.
+        # An error or a redirect asked for as CSV or GeoJSON still answers in JSON, labelled as JSON.
         renderer = getattr(request, "accepted_renderer", None)
-        if response.status_code >= 400 and getattr(renderer, "format", None) in ("csv", "geojson"):
+        if response.status_code >= 300 and getattr(renderer, "format", None) in ("csv", "geojson"):
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         return super().finalize_response(request, response, *args, **kwargs)
 
@@ -83,7 +111,8 @@ class IncidentViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "geojson"):
-            queryset = self.filter_queryset(self.visible()).order_by("-start_date", "-pk")
+            # one row per event: merged incidents are pointers, never rows, even in a change feed
+            queryset = without_merged(self.filter_queryset(self.visible())).order_by("-start_date", "-pk")
             return stream(queryset, fmt)
         queryset = self.filter_queryset(self.get_queryset())
         if fmt == "json" and renders_in_database(queryset):
@@ -96,12 +125,28 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         fmt = request.accepted_renderer.format
-        if fmt in ("csv", "geojson"):
-            incident = self.get_object()
-            return stream(self.visible().filter(pk=incident.pk), fmt, filename=f"incident-{incident.pk}")
         incident = self.get_object()
+        if incident.status == Incident.Status.MERGED and incident.merged_into_id:
+            return self._moved(request, incident)
+        if fmt in ("csv", "geojson"):
+            return stream(self.visible().filter(pk=incident.pk), fmt, filename=f"incident-{incident.pk}")
         response = Response(self.get_serializer(incident).data)
         response["ETag"] = etag(incident.version)
+        return response
+
+    def _moved(self, request, incident: Incident) -> Response:
+        """308 to the incident a merged one went to (its query string kept, e.g. `?format=csv`).
+        Not cached: a merge can be undone."""
+        path = reverse("api:incident-detail", args=[incident.merged_into_id])
+        query = request.META.get("QUERY_STRING", "")
+        url = request.build_absolute_uri(f"{path}?{query}" if query else path)
+        body = {
+            "detail": f"Incident {incident.pk} was merged into incident {incident.merged_into_id}.",
+            "merged_into": incident.merged_into_id,
+            "url": url,
+        }
+        response = Response(body, status=status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": url})
+        response["Cache-Control"] = "no-cache"
         return response
 
     def create(self, request, *args, **kwargs):
@@ -140,12 +185,46 @@ class IncidentViewSet(viewsets.ModelViewSet):
             )
         except VersionConflict as conflict:
             return conflict_response(conflict, header)
-        fresh = self.get_queryset().prefetch_related("evidence").get(pk=incident.pk)
+        fresh = (
+            self.get_queryset()
+            .prefetch_related("evidence", Prefetch("reports", reports_in_order()))
+            .get(pk=incident.pk)
+        )
         response = Response(
             IncidentDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )
         response["ETag"] = etag(fresh.version)
         return response
+
+    @extend_schema(
+        request=MergeSerializer,
+        responses={
+            200: inline_serializer(
+                "MergeResult",
+                fields={"action": LinkActionSerializer(), "incident": IncidentDetailSerializer()},
+            ),
+            400: REFUSED,
+            409: CONFLICT,
+        },
+        description="Merge this incident into `into`: its reports (with their evidence) move there and "
+        "it becomes a pointer (status `merged`, `merged_into`). Answers the action (undo it with "
+        "`POST /api/v1/link-actions/{id}/undo/`) and the incident merged into.",
+    )
+    @action(detail=True, methods=["post"], serializer_class=MergeSerializer)
+    def merge(self, request, pk=None):
+        incident = self.get_object()
+        body = MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            done = incidents_merge(
+                incident, data["into"], user=request.user, expected_version=data.get("version")
+            )
+        except VersionConflict as conflict:
+            return conflict_response(conflict, None)
+        return Response(
+            {"action": LinkActionSerializer(done).data, "incident": incident_body(request, done.incident_id)}
+        )
 
     @action(detail=False, methods=["post"], url_path="bulk-status", serializer_class=BulkStatusSerializer)
     def bulk_status(self, request):

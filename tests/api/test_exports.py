@@ -105,7 +105,7 @@ def test_acled_rows_still_show_the_publishers_scale(api_client, api_world):
     response = api_client.get("/api/acled/read", {"fields": "event_id_cnty|source_scale"})
     rows = {row["event_id_cnty"]: row["source_scale"] for row in body_json(response)["data"]}
     assert rows[f"IQ{api_world['raid'].pk}"] == "International"
-    assert rows[f"SY{api_world['market'].pk}"] == ""
+    assert rows[f"SY{api_world['market'].pk}"] == "Other"  # no publisher known: ACLED's "Other"
 
 
 @pytest.mark.parametrize(

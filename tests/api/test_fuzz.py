@@ -22,8 +22,10 @@ EXAMPLES = 12  # per operation and generation mode; about 30 operations
 # bodies name other records (a country code, an actor, location, article or incident id) that must
 # exist, names must be unique, and an incident's sub_event_type must belong to its event_type
 # (documented in the field's description); list filters take country codes that must be real ISO
-# 3166-1 codes, and incidents' `cursor` is an opaque token only a `next` link carries. Every other
-# check, `negative_data_rejection` included, still runs on them.
+# 3166-1 codes, and incidents' `cursor` is an opaque token only a `next` link carries; a merge,
+# split, undo or decision is refused (400, with the reason) when the records' state forbids it
+# (merging into itself or a merged incident, splitting an only report, undoing twice, deciding a
+# decided pair). Every other check, `negative_data_rejection` included, still runs on them.
 RULES_BEYOND_OPENAPI = {
     "GET /api/v1/incidents/",
     "GET /api/v1/actors/",
@@ -43,6 +45,10 @@ RULES_BEYOND_OPENAPI = {
     "POST /api/v1/sources/",
     "PUT /api/v1/sources/{id}/",
     "PATCH /api/v1/sources/{id}/",
+    "POST /api/v1/incidents/{id}/merge/",
+    "POST /api/v1/reports/{id}/split/",
+    "POST /api/v1/link-actions/{id}/undo/",
+    "POST /api/v1/possible-duplicates/{id}/decide/",
 }
 
 
