@@ -12,6 +12,7 @@ from functools import cache
 
 from django.db.models import F, QuerySet
 
+from incidents.linking.reconcile import combined_scale as reconciled_scale
 from incidents.models import Incident, IncidentActor, IncidentSource, Report, Source
 
 COLUMNS: tuple[str, ...] = (
@@ -112,17 +113,9 @@ _SCALE_LABELS = dict(Source.Scale.choices)
 
 
 def combined_scale(scales: Iterable[str | None]) -> str:
-    """ACLED's `source_scale` of an event from its publishers' scales.
-
-    The distinct known scales, most local first, joined by "-" ("National-International"); of
-    more than two only the narrowest and the widest; "Other" when none is known. The same rule
-    as incidents.linking.reconcile's `source_scale` and the COPY export's SQL.
-    """
-    known = sorted({s for s in scales if s in SCALE_ORDER}, key=SCALE_ORDER.index)
-    if not known:
-        return _SCALE_LABELS[Source.Scale.OTHER]
-    low, high = _SCALE_LABELS[known[0]], _SCALE_LABELS[known[-1]]
-    return low if low == high else f"{low}-{high}"
+    """ACLED's `source_scale` of an event from its publishers' scales: the linker's reconciling
+    rule (incidents.linking.reconcile), which the COPY export's SQL repeats."""
+    return reconciled_scale([s or "" for s in scales])
 
 
 def publishers(incident: Incident) -> list[tuple[str, str]]:
