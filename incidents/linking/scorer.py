@@ -135,15 +135,19 @@ def _toll(a: ReportFacts, b: ReportFacts) -> Reason | None:
     x, y = a.fatalities[1], b.fatalities[1]
     if x is None or y is None:
         return None
-    if x == y:
-        return Reason("toll", 0.4 if x else 0.0, f"same toll ({x})")
-    early, late = (x, y) if report_day(a) <= report_day(b) and a.published <= b.published else (y, x)
+    if x == y:  # two events rarely share a toll of dozens; a toll of one or two says little
+        weight = 0.0 if not x else 0.3 if x < 3 else 0.6 if x < 10 else 1.0
+        return Reason("toll", weight, f"same toll ({x})")
     low, high = sorted((x, y))
+    # the story's order is the publication order; two reports of one day may be either way round
+    early, late = (
+        (x, y) if a.published < b.published else (y, x) if b.published < a.published else (low, high)
+    )
     if high <= 2 * low + 5:
         return Reason("toll", 0.2, f"tolls {low} and {high}: close")
     if late > early and late <= GROWTH * early + 10:
         return Reason("toll", 0.0, f"toll {early} then {late}: a story that grew")
-    return Reason("toll", -0.5, f"tolls {low} and {high}: far apart")
+    return Reason("toll", -1.2, f"tolls {low} and {high}: far apart")
 
 
 def _text(a: ReportFacts, b: ReportFacts) -> Reason | None:
@@ -176,7 +180,7 @@ def shortlist(report: ReportFacts, events: Mapping[str, ReportFacts]) -> list[st
 
 
 def _squash(total: float) -> float:
-    return 1.0 / (1.0 + exp(-total))
+    return 1.0 / (1.0 + exp(-max(-50.0, min(50.0, total))))  # a year apart must not overflow
 
 
 def score(report: ReportFacts, event_key: str, event_reports: Sequence[ReportFacts]) -> Match:

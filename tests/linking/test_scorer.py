@@ -196,6 +196,9 @@ def test_place_reasons_nest_measure_and_part():
         ({"fatalities": (20, 20, 20)}, "toll", "tolls 9 and 20: close", 1),
         ({"fatalities": (120, 120, 120)}, "toll", "toll 9 then 120: a story that grew", 0),
         ({"fatalities": (1, 1, 1)}, "toll", "tolls 1 and 9: far apart", -1),
+        # published the same day: which came first is unknown, so the higher toll is the later
+        ({"published": DAY, "fatalities": (120, 120, 120)}, "toll", "toll 9 then 120: a story that grew", 0),
+        ({}, "toll", "same toll (9)", 1),
         ({"text": "Nine people were killed when a suicide bomber blew himself up in a Mogadishu cafe."},
          "text", "sentences alike: 0.72", 1),
     ],
@@ -204,6 +207,21 @@ def test_each_reason_says_what_it_weighed(changes, name, says, sign):
     reasons = {r.name: r for r in score(report(**changes), "e", [FLASH]).reasons}
     assert reasons[name].says == says
     assert (reasons[name].weight > 0) - (reasons[name].weight < 0) == sign
+
+
+def test_a_shared_toll_of_dozens_says_more_than_a_shared_toll_of_one():
+    def weight(toll: int) -> float:
+        pair = (
+            report(fatalities=(toll, toll, toll)),
+            dataclasses.replace(FLASH, fatalities=(toll, toll, toll)),
+        )
+        return {r.name: r.weight for r in score(pair[0], "e", [pair[1]]).reasons}["toll"]
+
+    assert weight(0) < weight(1) < weight(9) < weight(40)
+
+
+def test_a_score_far_outside_any_window_is_zero_not_an_error():
+    assert score(report(start_date=DAY + dt.timedelta(days=4000)), "e", [FLASH]).score == 0.0
 
 
 def test_blocking_windows_follow_the_date_precision():
