@@ -4,8 +4,9 @@ Each comparison adds or takes away points (a `Reason` an analyst can read); the 
 logistic curve to a score in 0..1. The thresholds:
 
 - `AUTO_LINK` (0.60) and above: the report is filed under the event at once. On the news dev set
-  reports of one event score 0.61 and up, the closest look-alike 0.17: the threshold sits where a
-  same-day report in the same place needs one more agreeing fact (type, names, toll or sentences).
+  the reports linked score 0.61 and up and the closest candidate of another event 0.09: the
+  threshold sits where a report a day off in the same place needs one more agreeing fact (type,
+  names, toll or sentences).
 - `ASK` (0.35) to `AUTO_LINK`: a new event is started and the pair is queued for an analyst
   ("possible same event"), best first. A pair there agrees on the day or the place but on little
   else, or on much but with one strong disagreement (another province, another kind of event).
