@@ -63,6 +63,7 @@ def _place(reports: list[ReportFacts], out: Reconciled) -> None:
 def _type(reports: list[ReportFacts], out: Reconciled) -> None:
     votes = Counter(r.sub_event_type for r in reports if r.sub_event_type)
     if not votes:
+        out.why["type"] = "no report gives a type"
         return
     top = max(votes.values())
     chosen = next(r for r in reports if votes.get(r.sub_event_type) == top)
@@ -109,10 +110,13 @@ def reconcile(reports: Sequence[ReportFacts]) -> Reconciled:
     _type(ordered, out)
     out.actors1 = tuple(dict.fromkeys(a for r in ordered for a in r.actors1))
     out.actors2 = tuple(dict.fromkeys(a for r in ordered for a in r.actors2))
+    out.why["actors"] = f"every name any of {len(ordered)} reports gives, earliest first"
     out.fatalities, out.why["fatalities"] = figure(ordered, "fatalities")
     out.injured, out.why["injured"] = figure(ordered, "injured")
     out.publishers = tuple(dict.fromkeys(r.publisher for r in ordered if r.publisher))
+    out.why["sources"] = f"{len(out.publishers)} publishers, in publication order"
     out.source_scale = combined_scale([r.source_scale for r in ordered])
+    out.why["source_scale"] = "the distinct scales of the publishers, lowest and highest"
     return out
 
 

@@ -60,3 +60,36 @@ def test_sources_are_the_union_in_publication_order_with_acleds_combined_scale()
     assert combined_scale(["national"]) == "National"
     assert combined_scale(["", "other"]) == "Other"
     assert rec.actors1 == ("al-Shabaab",)
+
+
+def test_two_precise_days_give_a_range_and_a_vague_report_alone_keeps_its_precision():
+    rec = reconcile([BASE, later(1, start_date=DAY + dt.timedelta(days=1))])
+    assert (rec.start_date, rec.end_date) == (DAY, DAY + dt.timedelta(days=1))
+    month = later(3, start_date=DAY.replace(day=1), date_precision="month")
+    assert (reconcile([month]).start_date, reconcile([month]).date_precision) == (DAY.replace(day=1), "month")
+    assert reconcile([dataclasses.replace(BASE, start_date=None)]).why["date"] == "no report dates it"
+
+
+def test_among_places_as_precise_one_with_coordinates_wins_over_the_earlier_one_without():
+    town = later(1, location="Afgoye", admin1="Lower Shabelle", latitude=2.14, longitude=45.12)
+    rec = reconcile([BASE, town])  # both "region"-precise: the one with coordinates
+    assert (rec.location, rec.admin1, rec.latitude) == ("Afgoye", "Lower Shabelle", 2.14)
+    country_only = later(2, location="", admin1="", geo_precision="country", latitude=5.0, longitude=46.0)
+    assert reconcile([country_only, BASE]).location == "Mogadishu"
+
+
+def test_actors_are_the_union_and_every_field_says_why():
+    rec = reconcile([BASE, later(1, actors1=("Harakat al-Shabaab",), actors2=("Civilians (Somalia)",))])
+    assert rec.actors1 == ("al-Shabaab", "Harakat al-Shabaab")
+    assert rec.actors2 == ("Civilians (Somalia)",)
+    assert set(rec.why) >= {
+        "date",
+        "place",
+        "type",
+        "actors",
+        "fatalities",
+        "injured",
+        "sources",
+        "source_scale",
+    }
+    assert all(rec.why.values())
