@@ -447,6 +447,54 @@ if DOCUMENT_TIME_LIMIT > PARSE_TIME_LIMIT:
 if DOCUMENT_MEMORY_LIMIT < 128 * 1024 * 1024:
     raise ImproperlyConfigured(f"DOCUMENT_MEMORY_LIMIT={DOCUMENT_MEMORY_LIMIT} must be at least 128 MB.")
 
+# --- Fetching from the web: articles imported by URL and feeds (incidents.fetching,
+# incidents.services.fetching, incidents.services.feeds). Private, loopback, link-local and
+# multicast addresses are refused (after DNS and after every redirect) unless their host name or
+# address is listed in FETCH_ALLOWED_HOSTS (comma-separated, any port): for tests and internal sites.
+FETCH_ALLOWED_HOSTS = [h.lower() for h in env_list("FETCH_ALLOWED_HOSTS", [])]
+FETCH_USER_AGENT = env_str(
+    "FETCH_USER_AGENT", "IncidentDesk/1.0 (news monitoring for incident coding; honours robots.txt)"
+)
+FETCH_RESPECT_ROBOTS = env_bool("FETCH_RESPECT_ROBOTS", True)
+# seconds for a whole fetch, redirects included; below the parse's limit, which it is part of
+FETCH_TIMEOUT = env_int("FETCH_TIMEOUT", max(1, min(20, PARSE_TIME_LIMIT // 2)))
+FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024)  # a page or feed, after decompression
+# A page that could not be fetched for a passing reason (timeout, 5xx) is tried again this many
+# times, FETCH_RETRY_AFTER seconds later, doubling; then its article fails with the reason.
+FETCH_RETRIES = env_int("FETCH_RETRIES", 3)
+FETCH_RETRY_AFTER = env_int("FETCH_RETRY_AFTER", 60)
+# Celery beat looks for feeds due every FEEDS_INTERVAL seconds; a failing feed waits its interval
+# doubled per failure (at most FEEDS_BACKOFF_MAX seconds) and is turned off after FEEDS_MAX_FAILURES.
+FEEDS_INTERVAL = env_int("FEEDS_INTERVAL", 30)
+FEEDS_BACKOFF_MAX = env_int("FEEDS_BACKOFF_MAX", 24 * 3600)
+FEEDS_MAX_FAILURES = env_int("FEEDS_MAX_FAILURES", 6)
+FEEDS_MAX_NEW_ITEMS = env_int("FEEDS_MAX_NEW_ITEMS", 200)  # new articles one poll may make
+for _name in (
+    "FETCH_TIMEOUT",
+    "FETCH_MAX_BYTES",
+    "FETCH_RETRY_AFTER",
+    "FEEDS_INTERVAL",
+    "FEEDS_BACKOFF_MAX",
+    "FEEDS_MAX_FAILURES",
+    "FEEDS_MAX_NEW_ITEMS",
+):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must be at least 1.")
+for _name in ("FETCH_MAX_REDIRECTS", "FETCH_RETRIES"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name}={globals()[_name]} must not be negative.")
+if FETCH_TIMEOUT > PARSE_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"FETCH_TIMEOUT={FETCH_TIMEOUT} must not exceed PARSE_TIME_LIMIT={PARSE_TIME_LIMIT} "
+        "(a page is fetched within its article's parse)."
+    )
+CELERY_BEAT_SCHEDULE["dispatch-feeds"] = {
+    "task": "incidents.tasks.dispatch_feeds",
+    "schedule": float(FEEDS_INTERVAL),
+    "options": {"expires": float(FEEDS_INTERVAL)},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,7 @@ from incidents.models import (
     Article,
     Country,
     Evidence,
+    Feed,
     Incident,
     IncidentActor,
     IncidentSource,
@@ -54,7 +55,7 @@ class LocationAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "publisher", "published", "status", "extractor_version", "created_at"]
-    list_filter = ["status", "published", "publisher"]
+    list_filter = ["status", "origin", "published", "publisher"]
     search_fields = ["title", "text", "url"]
     date_hierarchy = "published"
     readonly_fields = [
@@ -64,6 +65,9 @@ class ArticleAdmin(admin.ModelAdmin):
         "extractor_version",
         "parse_started_at",
         "parsed_at",
+        "origin",
+        "canonical_url",
+        "fetched_at",
     ]
     autocomplete_fields = ["publisher"]
     actions = ["requeue"]
@@ -79,6 +83,49 @@ class ArticleAdmin(admin.ModelAdmin):
             count = sum(article_requeue(article) for article in queryset.defer("text"))
             message = f"{count} article(s) queued."
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    """Feeds are managed on the desk's feeds page (and the API); the admin lists them and their state."""
+
+    list_display = ["name", "url", "enabled", "last_status", "last_polled_at", "failures", "next_poll_at"]
+    list_filter = ["enabled", "last_status"]
+    search_fields = ["name", "url"]
+    readonly_fields = [
+        "last_polled_at",
+        "last_status",
+        "last_error",
+        "failures",
+        "error_count",
+        "disabled_reason",
+        "next_poll_at",
+        "etag",
+        "last_modified",
+    ]
+    fields = ["name", "url", "publisher", "words", "enabled", "interval", *readonly_fields]
+    autocomplete_fields = ["publisher"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, as the desk and the API save feeds (its checks, due at once when on)."""
+        from incidents.services.feeds import FeedRefused, feed_save
+
+        current = Feed.objects.get(pk=obj.pk) if change else None
+        try:
+            saved = feed_save(
+                url=obj.url,
+                name=obj.name,
+                publisher=obj.publisher.name if obj.publisher else "",
+                words=obj.words,
+                interval=obj.interval,
+                enabled=obj.enabled,
+                user=request.user,
+                feed=current,
+            )
+        except FeedRefused as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return
+        obj.pk = saved.pk
 
 
 class IncidentActorInline(admin.TabularInline):

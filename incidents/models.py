@@ -127,6 +127,18 @@ class Article(models.Model):
         PROCESSING = "processing", "Processing"
         PARSED = "parsed", "Parsed"
         FAILED = "failed", "Failed"
+        DUPLICATE = "duplicate", "Same as another article"
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "Uploaded"
+        URL = "url", "Fetched from its URL"
+        FEED = "feed", "Found in a feed"
+
+    class DateBasis(models.TextChoices):
+        GIVEN = "given", "Given at upload"
+        FEED = "feed", "The feed's date"
+        PAGE = "page", "The page's date"
+        FETCHED = "fetched", "Unknown: the day it was fetched"
 
     title = models.CharField(max_length=500, blank=True)
     # Empty until the worker has read an uploaded PDF or Word file (incidents.services.documents).
@@ -141,6 +153,25 @@ class Article(models.Model):
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     published = models.DateField("publication date")
+    published_basis = models.CharField(
+        "where the publication date comes from", max_length=10, choices=DateBasis.choices, default="given"
+    )
+    # Articles fetched from the web (incidents.services.fetching): where from, and the keys that make
+    # the same page one article however it arrives (a SHA-256 of the normalised URL; NULL for none).
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.UPLOAD)
+    feed = models.ForeignKey(
+        "Feed", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles", editable=False
+    )
+    url_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)  # noqa: DJ001
+    canonical_url = models.URLField(max_length=1000, blank=True)
+    canonical_key = models.CharField(  # noqa: DJ001 - NULL for "none": unique among pages
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    fetch_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     # NULL while a file's text is unknown (before the worker reads it, or when it could not).
     content_hash = models.CharField(  # noqa: DJ001 - NULL for "not known yet": unique among texts
         "SHA-256 of the normalised text", max_length=64, unique=True, null=True, editable=False
@@ -202,9 +233,26 @@ class Article(models.Model):
         return self.title or self.file_name or f"Article {self.pk}"
 
     @property
+    def awaits_fetch(self) -> bool:
+        """Its page has not been fetched yet (it is read at the start of its parse)."""
+        return self.origin != self.Origin.UPLOAD and self.fetched_at is None and not self.content_hash
+
+    @property
     def extracting_text(self) -> bool:
         """Waiting for the worker to read the text out of its uploaded PDF or Word file."""
-        return self.content_hash is None and self.status in (self.Status.QUEUED, self.Status.PROCESSING)
+        waiting = self.status in (self.Status.QUEUED, self.Status.PROCESSING)
+        return self.content_hash is None and waiting and self.origin == self.Origin.UPLOAD
+
+    @property
+    def fetching_page(self) -> bool:
+        """Waiting for the worker to fetch and read its page (imported by URL or from a feed)."""
+        waiting = self.status in (self.Status.QUEUED, self.Status.PROCESSING)
+        return waiting and self.awaits_fetch
+
+    @property
+    def date_unknown(self) -> bool:
+        """Neither the uploader, the feed nor the page gave a date: the day it was fetched is used."""
+        return self.published_basis == self.DateBasis.FETCHED and self.fetched_at is not None
 
 
 # Confidence as the lists sort it: an incident without one (entered by hand, not drafted) counts as
@@ -658,3 +706,86 @@ class KnowledgeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.row} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed the desk watches: each new item becomes an article fetched from its link.
+
+    Polled by Celery beat's `dispatch_feeds` (incidents.services.feeds) every `interval` minutes,
+    with conditional requests; failures push the next poll back (doubling), and after
+    FEED_MAX_FAILURES in a row the feed is turned off with the reason kept in `disabled_reason`.
+    """
+
+    class LastStatus(models.TextChoices):
+        NEW = "new", "Not polled yet"
+        OK = "ok", "OK"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        FAILED = "failed", "Failed"
+
+    name = models.CharField(max_length=200)
+    url = models.URLField("feed URL", max_length=1000, unique=True)
+    publisher = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
+    )
+    words = models.TextField(
+        "only items mentioning",
+        blank=True,
+        help_text="Optional: words or phrases, one per line or comma-separated; an item must mention one.",
+    )
+    enabled = models.BooleanField("on", default=True)
+    interval = models.PositiveIntegerField("poll every (minutes)", default=15)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # what the last polls found (written by the poll only)
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.CharField(max_length=20, choices=LastStatus.choices, default="new", editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_items = models.PositiveIntegerField(default=0, editable=False, help_text="Items in the last answer.")
+    last_new = models.PositiveIntegerField(
+        default=0, editable=False, help_text="New items in the last answer."
+    )
+    failures = models.PositiveSmallIntegerField(default=0, editable=False, help_text="Failed polls in a row.")
+    error_count = models.PositiveIntegerField(default=0, editable=False, help_text="Failed polls in all.")
+    disabled_reason = models.TextField(blank=True, editable=False)
+    next_poll_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["next_poll_at"], condition=Q(enabled=True), name="feed_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval__gte=1, interval__lte=10080), name="feed_interval_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeedItem(models.Model):
+    """An item a feed has listed, kept so that an item seen before is skipped."""
+
+    class Outcome(models.TextChoices):
+        ARTICLE = "article", "New article"
+        KNOWN = "known", "Article known already"
+        FILTERED = "filtered", "Left out by the word filter"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
+    guid_key = models.CharField(max_length=64, editable=False)  # SHA-256 of the item's id
+    url = models.URLField(max_length=1000)
+    title = models.CharField(max_length=500, blank=True)
+    published = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["feed", "guid_key"], name="feed_item_once")]
+
+    def __str__(self) -> str:
+        return self.title or self.url

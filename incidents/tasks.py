@@ -6,6 +6,7 @@ import os
 from celery import shared_task
 from celery.signals import worker_init, worker_process_init
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from incidents.extraction.gazetteer import shared_gazetteer
 from incidents.services import TransientParseError, article_parse
@@ -97,3 +98,28 @@ def dispatch_outbox() -> dict:
 def run_bulk_action(job_id: int) -> str:
     """Publish, reject or assign what a bulk action's filter matches; a rerun goes on where it stopped."""
     return bulk_action_run(job_id).state
+
+
+@shared_task(ignore_result=True)
+def dispatch_feeds() -> int:
+    """Send every due feed's poll to the workers; run every FEEDS_INTERVAL seconds by Celery beat."""
+    from incidents.services.feeds import feeds_dispatch
+
+    return feeds_dispatch()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+    soft_time_limit=settings.FETCH_TIMEOUT * 2 + 30,
+    time_limit=settings.FETCH_TIMEOUT * 2 + 40,
+)
+def poll_feed(feed_id: int) -> str:
+    """Poll one feed: its new items become articles queued to be fetched and parsed. A database
+    outage is retried; a lost poll is sent again by beat once its lease has passed."""
+    from incidents.services.feeds import feed_poll
+
+    return feed_poll(feed_id).status

@@ -1,6 +1,17 @@
 from django.urls import include, path
 
-from incidents.views import articles, bulk, duplicates, history, incidents, linking, lookups, maps, review
+from incidents.views import (
+    articles,
+    bulk,
+    duplicates,
+    feeds,
+    history,
+    incidents,
+    linking,
+    lookups,
+    maps,
+    review,
+)
 
 app_name = "incidents"
 
@@ -10,6 +21,15 @@ urlpatterns = [
     path("articles/new/", articles.article_upload, name="article_upload"),
     path("articles/<int:pk>/", articles.article_detail, name="article_detail"),
     path("articles/<int:pk>/retry/", articles.article_retry, name="article_retry"),
+    path("articles/<int:pk>/date/", articles.article_set_date, name="article_set_date"),
+    path("articles/<int:pk>/original/", articles.article_original, name="article_original"),
+    path("feeds/", feeds.feed_list, name="feed_list"),
+    path("feeds/table/", feeds.feed_table, name="feed_table"),
+    path("feeds/card/", feeds.feeds_card, name="feeds_card"),
+    path("feeds/<int:pk>/", feeds.feed_detail, name="feed_detail"),
+    path("feeds/<int:pk>/poll/", feeds.feed_poll_now, name="feed_poll_now"),
+    path("feeds/<int:pk>/toggle/", feeds.feed_toggle, name="feed_toggle"),
+    path("feeds/<int:pk>/delete/", feeds.feed_delete, name="feed_delete"),
     path("articles/outbox/send/", articles.outbox_send, name="outbox_send"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/bulk/", bulk.incident_bulk, name="incident_bulk"),

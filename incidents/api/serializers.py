@@ -6,6 +6,7 @@ from incidents.models import (
     Actor,
     Article,
     Evidence,
+    Feed,
     Incident,
     IncidentActor,
     LinkAction,
@@ -273,8 +274,14 @@ class ArticleSerializer(serializers.ModelSerializer):
             "source_url",
             "publisher",
             "published",
+            "published_basis",
+            "origin",
+            "feed",
+            "canonical_url",
+            "fetched_at",
             "status",
             "error",
+            "duplicate_of",
             "extractor_version",
             "content_hash",
             "created_at",
@@ -284,20 +291,39 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 
 class ArticleUploadSerializer(serializers.Serializer):
-    """An upload: `text` or `file`, with the publication date and optional metadata."""
+    """An upload: `text` or `file`, with the publication date and optional metadata; or only `url`:
+    the worker fetches the page and reads its text, title, date and site name."""
 
     text = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
     file = serializers.FileField(required=False, allow_empty_file=True)
-    published = serializers.DateField()
+    published = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Required with `text` or `file`. With `url` alone, optional: the page's own date is "
+        "used, or, if it has none, the day it is fetched (`published_basis` says which).",
+    )
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+    url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="The article's address. Sent alone (no `text`, no `file`), the page is fetched and parsed.",
+    )
 
     def validate(self, attrs):
         has_text = "text" in attrs
         has_file = attrs.get("file") is not None
+        if not has_text and not has_file and attrs.get("url"):
+            return attrs  # import by URL
         if has_text == has_file:
-            raise serializers.ValidationError("Send the article as `text` or as `file` (one of them).")
+            raise serializers.ValidationError(
+                "Send the article as `text` or as `file` (one of them), or only its `url` to fetch it."
+            )
+        if not attrs.get("published"):
+            raise serializers.ValidationError(
+                {"published": ["This field is required with `text` or `file`."]}
+            )
         return attrs
 
 
@@ -389,3 +415,35 @@ class BulkStatusSerializer(serializers.Serializer):
         if extra:
             raise serializers.ValidationError({"versions": f"Not among ids: {extra}."})
         return attrs
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    """A watched feed: what an analyst sets, and what its polls found (read-only)."""
+
+    publisher = serializers.CharField(
+        source="publisher.name", default="", required=False, allow_blank=True, max_length=200
+    )
+    scale = serializers.ChoiceField(
+        source="publisher.scale",
+        choices=[("", "")] + list(Source.Scale.choices),
+        default="",
+        required=False,
+        help_text="ACLED source scale of the publisher.",
+    )
+    items_found = serializers.IntegerField(read_only=True, default=0)
+    articles_made = serializers.IntegerField(read_only=True, default=0)
+    incidents_drafted = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Feed
+        fields = [
+            "id", "name", "url", "publisher", "scale", "words", "enabled", "interval",
+            "last_polled_at", "last_status", "last_error", "last_items", "last_new",
+            "failures", "error_count", "disabled_reason", "next_poll_at",
+            "items_found", "articles_made", "incidents_drafted", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "last_polled_at", "last_status", "last_error", "last_items", "last_new",
+            "failures", "error_count", "disabled_reason", "next_poll_at", "created_at",
+        ]  # fmt: skip
+        extra_kwargs = {"name": {"required": False, "allow_blank": True}}

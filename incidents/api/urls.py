@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from incidents.api.feeds import FeedViewSet
 from incidents.api.linking import LinkActionViewSet, PossibleDuplicateViewSet, ReportViewSet
 from incidents.api.views import ActorViewSet, ArticleViewSet, IncidentViewSet, LocationViewSet, SourceViewSet
 
@@ -15,6 +16,7 @@ router.register("articles", ArticleViewSet, basename="article")
 router.register("actors", ActorViewSet, basename="actor")
 router.register("locations", LocationViewSet, basename="location")
 router.register("sources", SourceViewSet, basename="source")
+router.register("feeds", FeedViewSet, basename="feed")
 router.register("reports", ReportViewSet, basename="report")
 router.register("link-actions", LinkActionViewSet, basename="link-action")
 router.register("possible-duplicates", PossibleDuplicateViewSet, basename="possible-duplicate")

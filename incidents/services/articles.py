@@ -24,6 +24,14 @@ from incidents.models import Article, ReextractRun, Source
 from incidents.services import outbox
 from incidents.services.documents import DocumentRejected, article_text_ensure, document_check
 from incidents.services.drafts import drafts_save
+from incidents.services.fetching import (
+    PageDeferred,
+    PageDuplicate,
+    PageFailed,
+    article_defer,
+    article_mark_duplicate,
+    article_page_ensure,
+)
 from incidents.services.knowledge import knowledge_load
 from incidents.services.reference import named_get_or_create
 from incidents.services.uploads import (
@@ -34,6 +42,7 @@ from incidents.services.uploads import (
     decode_upload,
     is_document,
 )
+from incidents.weburl import url_key_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +89,11 @@ def article_ingest(
         else {"content_hash": content_hash(body)}
     )
 
+    page_key = url_key_or_none(url) if url else None
+    if page_key:  # a page stored already (fetched or uploaded with this URL) is this article
+        known = _page_article(page_key)
+        if known is not None:
+            return IngestResult(article=known, created=False)
     with transaction.atomic():
         source = _publisher(publisher)
         article, created = Article.objects.get_or_create(
@@ -94,6 +108,11 @@ def article_ingest(
                 "uploaded_by": user if getattr(user, "is_authenticated", False) else None,
             },
         )
+        if created and page_key:
+            # the page's key, unless another article holds it since (then this upload keeps none)
+            Article.objects.filter(pk=article.pk).exclude(
+                pk__in=Article.objects.filter(url_key=page_key).values("pk")
+            ).update(url_key=page_key)
         if created:
             if file_data is not None:
                 article.original_file.save(file_name, ContentFile(file_data), save=True)
@@ -102,6 +121,17 @@ def article_ingest(
                 Article.objects.filter(pk=article.pk).update(dispatch_due_at=timezone.now())
                 outbox.parse_send_on_commit(article.pk)
     return IngestResult(article=article, created=created)
+
+
+def _page_article(key: str) -> Article | None:
+    """The article of the page with this URL key, unless its fetch failed (then an upload of the
+    text is welcome as an article of its own)."""
+    return (
+        Article.objects.filter(Q(url_key=key) | Q(canonical_key=key))
+        .exclude(status=Article.Status.FAILED, content_hash__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _checked_body(
@@ -141,8 +171,22 @@ def _pasted_text(raw: str, max_bytes: int) -> str:
 
 
 def article_ingest_upload(data: dict, *, user=None) -> IngestResult:
-    """`article_ingest` for a validated upload form or API payload: text or file, date, metadata."""
+    """`article_ingest` for a validated upload form or API payload: text or file, date, metadata;
+    or, with neither text nor file, the page at `url` (fetched by the worker; the date optional)."""
     file = data.get("file")
+    if not file and not (data.get("text") or "").strip() and data.get("url"):
+        from incidents.services.fetching import article_ingest_url
+
+        made = article_ingest_url(
+            data["url"],
+            published=data.get("published"),
+            publisher=data.get("publisher", ""),
+            title=data.get("title", ""),
+            user=user,
+        )
+        return IngestResult(article=made.article, created=made.created)
+    if not data.get("published"):
+        raise ArticleRejected("The publication date is required (it is optional only for a URL import).")
     return article_ingest(
         published=data["published"],
         text=None if file else data.get("text", ""),
@@ -172,6 +216,8 @@ def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
             status=Article.Status.QUEUED,
             error="",
             lost_parses=0,
+            fetch_attempts=0,
+            duplicate_of=None,
             dispatch_due_at=timezone.now(),
             dispatch_count=0,
             reextract_run=None,
@@ -183,6 +229,18 @@ def article_requeue(article: Article, *, enqueue: bool = True) -> bool:
             outbox.parse_send_on_commit(article.pk)
     article.refresh_from_db()
     return bool(updated)
+
+
+def article_set_published(article: Article, published: date) -> bool:
+    """The analyst's publication date, in place of a missing one: kept as given and the article
+    parsed again (its relative dates are read from it). False while a worker is parsing it."""
+    with transaction.atomic():
+        changed = (
+            Article.objects.filter(pk=article.pk)
+            .exclude(status=Article.Status.PROCESSING)
+            .update(published=published, published_basis=Article.DateBasis.GIVEN)
+        )
+        return bool(changed) and article_requeue(article)
 
 
 def extract_drafts(article: Article) -> list[extraction.DraftIncident]:
@@ -198,7 +256,8 @@ def extract_drafts(article: Article) -> list[extraction.DraftIncident]:
 def article_parse(article_id: int, *, time_limit: int | None = None) -> str:
     """Claim the article, extract drafts outside any transaction, write them in one.
 
-    Returns "parsed", "failed" or "skipped" (another worker holds it, or it is done).
+    Returns "parsed", "failed", "skipped" (another worker holds it, or it is done), and for a page
+    imported from the web "deferred" (fetched again later) or "duplicate" (an article stored already).
     Safe to run twice: the claim is a conditional update, and the drafts of an article
     are replaced rather than added to.
 
@@ -261,6 +320,7 @@ def _parse_claimed(article: Article, time_limit: int | None) -> str:
     article_id = article.pk
     try:
         with _deadline(time_limit):
+            article_page_ensure(article)  # a page imported by URL or from a feed: fetched and read
             article_text_ensure(article)  # a PDF or Word file's text, read within budgets
             drafts = extract_drafts(article)
             with transaction.atomic():
@@ -278,6 +338,17 @@ def _parse_claimed(article: Article, time_limit: int | None) -> str:
         logger.warning("parsing article %s took longer than %s s; marked failed", article_id, limit)
         _fail(article_id, f"took longer than {limit} s", retry_on_broken_connection=True)
         return "failed"
+    except PageDeferred as exc:  # a passing failure (timeout, 5xx): the outbox sends it again later
+        logger.info("article %s: %s; again in %s", article_id, exc, exc.delay)
+        article_defer(article_id, f"{exc}; trying again at {_clock(exc.delay)}", exc.delay)
+        return "deferred"
+    except PageFailed as exc:
+        logger.info("article %s: %s", article_id, exc)
+        _fail(article_id, str(exc)[:2000])
+        return "failed"
+    except PageDuplicate as exc:
+        article_mark_duplicate(article_id, exc.other, str(exc))
+        return "duplicate"
     except DocumentRejected as exc:  # a hostile or unreadable file: not retried, the file is kept
         logger.info("article %s: %s", article_id, exc)
         _fail(article_id, str(exc)[:2000])
@@ -342,6 +413,10 @@ def _release_claim(article_id: int) -> None:
         )
     except DatabaseError:
         logger.warning("could not release the claim on article %s; it is taken back later", article_id)
+
+
+def _clock(delay) -> str:
+    return timezone.localtime(timezone.now() + delay).strftime("%H:%M:%S")
 
 
 def _publisher(name: str) -> Source | None:

@@ -1,12 +1,14 @@
 """Article pages: upload articles and follow them until their drafts appear."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -16,6 +18,7 @@ from incidents.access import analyst_required, published_only
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
+from incidents.services.articles import article_set_published
 from incidents.services.batch import articles_ingest_files
 from incidents.services.outbox import outbox_send_now
 
@@ -134,7 +137,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"article": article, "incidents": incidents}
     if request.htmx:
         response = render(request, "incidents/_article_status.html", context)
-        if article.status in (Article.Status.PARSED, Article.Status.FAILED):
+        if article.status in (Article.Status.PARSED, Article.Status.FAILED, Article.Status.DUPLICATE):
             response["HX-Refresh"] = "true"
     else:
         response = render(request, "incidents/article_detail.html", context)
@@ -164,3 +167,34 @@ def outbox_send(request: HttpRequest) -> HttpResponse:
         taken = f"; {report.reclaimed} taken back from stopped workers" if report.reclaimed else ""
         messages.success(request, f"{report.sent} article(s) sent to the workers{taken}.")
     return redirect("incidents:dashboard")
+
+
+@require_POST
+@analyst_required
+def article_set_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """The analyst gives the publication date the page lacked; the article is parsed again."""
+    article = get_object_or_404(Article, pk=pk)
+    try:
+        published = date.fromisoformat(request.POST.get("published", ""))
+    except ValueError:
+        messages.error(request, "Give the date as YYYY-MM-DD.")
+        return redirect("incidents:article_detail", pk=pk)
+    if article_set_published(article, published):
+        messages.success(request, f"Publication date set to {published:%Y-%m-%d}; parsing again.")
+    else:
+        messages.error(request, "A worker is parsing this article right now; try again in a moment.")
+    return redirect("incidents:article_detail", pk=pk)
+
+
+@login_required
+def article_original(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page as fetched, shown as plain text: its scripts never run on the desk's origin."""
+    article = get_object_or_404(Article, pk=pk, origin__in=[Article.Origin.URL, Article.Origin.FEED])
+    if not article.original_file:
+        raise Http404("No page was kept for this article.")
+    with article.original_file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="article-{article.pk}.html.txt"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

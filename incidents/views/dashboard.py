@@ -20,8 +20,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from incidents.access import is_analyst
-from incidents.models import Article, Incident
+from incidents.models import Article, Feed, Incident
 from incidents.review.queue import drafts_waiting, drafts_waiting_url
+from incidents.services.feeds import feeds_state
 from incidents.services.outbox import outbox_state
 from incidents.services.reextract import Progress, reextract_progress
 
@@ -113,7 +114,23 @@ def work_queues() -> dict:
         "failed_count": failed.count(),
         "failed": list(failed.order_by("-updated_at", "-id")[: QUEUE_SIZE * 2]),
         "outbox": outbox_state(),
+        "fetching": fetching_state(),
         "reextract": recent_reextract(),
+    }
+
+
+def fetching_state() -> dict:
+    """Pages waiting to be fetched, and the feeds that fail or were turned off (with why)."""
+    state = feeds_state()
+    problems = Feed.objects.filter(Q(enabled=True, failures__gt=0) | ~Q(disabled_reason="")).order_by(
+        "-last_polled_at"
+    )
+    return {
+        "feeds": Feed.objects.count(),
+        "waiting_fetch": state.waiting_fetch,
+        "failing": state.failing,
+        "turned_off": state.turned_off,
+        "problems": list(problems[:QUEUE_SIZE]),
     }
 
 

@@ -1,4 +1,5 @@
-"""The web server, a Celery worker and Celery beat together: one command, one Ctrl-C stops all."""
+"""The web server, a Celery worker and Celery beat (the outbox's and the feeds' clock) together: one
+command, one Ctrl-C stops all."""
 
 import contextlib
 import os
@@ -18,7 +19,7 @@ STOP_WAIT = 1.0
 
 
 class Command(BaseCommand):
-    help = "Run the development web server, a Celery worker and Celery beat (the outbox's clock)."
+    help = "Run the development web server, a Celery worker and Celery beat (the outbox's and feeds' clock)."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -38,7 +39,10 @@ class Command(BaseCommand):
             f"Celery worker started (pid {worker.pid}); broker {broker}; queues {queues} "
             "(uploads first, then re-extraction)"
         )
-        self.stdout.write(f"Celery beat started (pid {beat.pid}); outbox every {settings.OUTBOX_INTERVAL} s")
+        self.stdout.write(
+            f"Celery beat started (pid {beat.pid}); outbox every {settings.OUTBOX_INTERVAL} s, "
+            f"feeds due checked every {settings.FEEDS_INTERVAL} s"
+        )
         self.stdout.flush()  # a log file sees it now, not when the buffer fills
         try:
             call_command("runserver", addrport, use_reloader=False)
