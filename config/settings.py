@@ -518,6 +518,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.request": {"filters": ["redact_secrets"]},
+        # one line per request fetched (pages, feeds, robots.txt) is noise in the worker's log
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

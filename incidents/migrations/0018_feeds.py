@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('url', models.URLField(max_length=1000, unique=True, verbose_name='feed URL')),
-                ('words', models.TextField(blank=True, help_text='Optional: words or phrases, separated by commas or lines; an item must mention one of them.', verbose_name='only items mentioning')),
+                ('words', models.TextField(blank=True, help_text='Optional: words or phrases, one per line or comma-separated; an item must mention one.', verbose_name='only items mentioning')),
                 ('enabled', models.BooleanField(default=True, verbose_name='on')),
                 ('interval', models.PositiveIntegerField(default=15, verbose_name='poll every (minutes)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

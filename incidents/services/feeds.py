@@ -18,7 +18,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from incidents.fetching import FetchError, fetch
@@ -276,10 +277,12 @@ def feeds_with_counts():
         .annotate(n=Count("pk"))
         .values("n")
     )
+
+    def count(query):
+        return Coalesce(Subquery(query, output_field=IntegerField()), Value(0))
+
     return Feed.objects.select_related("publisher").annotate(
-        items_found=Subquery(items, output_field=IntegerField()),
-        articles_made=Subquery(articles, output_field=IntegerField()),
-        incidents_drafted=Subquery(drafted, output_field=IntegerField()),
+        items_found=count(items), articles_made=count(articles), incidents_drafted=count(drafted)
     )
 
 

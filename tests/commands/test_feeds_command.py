@@ -51,7 +51,7 @@ def test_feeds_add_refuses_clearly(site):
 
 
 def test_ingest_a_url_sync(site, reference_data):
-    site.pages["/news/one"] = items(5, 1, published=None)[0]
+    site.pages["/news/one"] = items(5, 1, undated=True)[0]
     out = _run("ingest", site.url("/news/one"), "--sync")
     article = Article.objects.get()
     assert article.status == "parsed" and "incident" in out

@@ -3,6 +3,7 @@ reads the main text and metadata, and makes the same page one article however it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -77,8 +78,7 @@ def test_the_same_page_is_one_article_by_url_by_canonical_url_and_by_text(site, 
     assert article_parse(first.article.pk) == "parsed"
 
     # another address whose page names the first as canonical: a duplicate, pointing at it
-    item = site.pages["/news/story-6"]
-    site.pages["/amp/story-6"] = item
+    site.pages["/amp/story-6"] = dataclasses.replace(site.pages["/news/story-6"], canonical="/news/story-6")
     other = article_ingest_url(site.url("/amp/story-6"))
     assert other.created
     assert article_parse(other.article.pk) == "duplicate"
@@ -140,7 +140,7 @@ def test_private_addresses_are_refused_when_no_host_is_allowed(site, settings):
         made = article_ingest_url(url)
         assert article_parse(made.article.pk) == "failed", url
         article = Article.objects.get(pk=made.article.pk)
-        assert "private" in article.error.lower() or "refus" in article.error.lower(), article.error
+        assert "address, which is not fetched" in article.error, article.error
     assert not site.requests  # nothing reached the server
 
 

@@ -58,6 +58,7 @@ class Item:
     published: datetime | None = None
     raw_date: str | None = None  # a date written as is in the feed (e.g. a bad one)
     guid: str | None = None
+    canonical: str | None = None  # the path the page names as canonical (default: its own)
 
 
 @dataclass
@@ -132,7 +133,7 @@ class NewsSite:
 <title>{html.escape(item.title)} | {self.site_name}</title>
 <meta property="og:site_name" content="{self.site_name}">
 <meta property="og:title" content="{html.escape(item.title)}">
-<link rel="canonical" href="{self.url(path)}">{meta}</head><body>
+<link rel="canonical" href="{self.url(item.canonical or path)}">{meta}</head><body>
 <div class="cookie-banner">We use cookies to improve your experience and to show personalised adverts.
 Accept all cookies or manage your preferences.</div>
 <header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/africa">Africa</a>
@@ -253,11 +254,14 @@ def drip(handler: BaseHTTPRequestHandler, seconds: float = 60.0, every: float = 
         pass
 
 
-def items(start: int, count: int, *, published: datetime | None = None, prefix: str = "story") -> list[Item]:
-    """`count` made-up stories numbered from `start`."""
+def items(
+    start: int, count: int, *, published: datetime | None = None, undated: bool = False, prefix: str = "story"
+) -> list[Item]:
+    """`count` made-up stories numbered from `start`, dated `published` (default: a day of the last
+    week of November 2026), or with no date anywhere (`undated`)."""
     made = []
     for n in range(start, start + count):
         title, paragraphs = story(n)
-        when = published or datetime(2026, 11, 24 + n % 5, 9, n % 60, tzinfo=UTC)
+        when = None if undated else published or datetime(2026, 11, 24 + n % 5, 9, n % 60, tzinfo=UTC)
         made.append(Item(slug=f"{prefix}-{n}", title=title, paragraphs=paragraphs, published=when))
     return made

@@ -23,7 +23,7 @@ def site(settings):
 
 
 def test_upload_page_imports_a_url_alone(analyst_client, site, reference_data):
-    site.pages["/news/a"] = items(0, 1, published=None)[0]
+    site.pages["/news/a"] = items(0, 1, undated=True)[0]
     answer = analyst_client.post("/articles/new/", {"url": site.url("/news/a")})
     article = Article.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/articles/{article.pk}/"

@@ -78,12 +78,13 @@ def test_linear_time_on_separators_and_many_phrases():
     assert result is True and seconds < 2.0
 
 
-def test_doubling_the_input_roughly_doubles_the_time():
-    """Linear, not quadratic: twice the text must not take four times as long (with slack)."""
+def test_four_times_the_input_takes_about_four_times_as_long():
+    """Linear, not quadratic: four times the text takes about 4x as long, never the 16x of a
+    quadratic match (the wide gap keeps a loaded machine from failing it)."""
 
     def cost(n: int) -> float:
         text, words = "ab " * n, " ".join(["ab"] * (n // 100) + ["ac"])
         return min(_timed(words, text)[1] for _ in range(3))
 
-    small, large = cost(50_000), cost(100_000)
-    assert large < small * 3.2
+    small, large = cost(25_000), cost(100_000)
+    assert large < small * 8
