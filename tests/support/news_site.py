@@ -79,8 +79,9 @@ class Request:
 class NewsSite:
     """`with NewsSite() as site:` serves until the block ends; `site.url(path)` is a page's address."""
 
-    def __init__(self, site_name: str = "The Test Herald") -> None:
+    def __init__(self, site_name: str = "The Test Herald", base: str = "") -> None:
         self.site_name = site_name
+        self.base = base  # the address pages name when the site is not serving (benches render only)
         self.pages: dict[str, Item] = {}
         self.feeds: dict[str, Feed] = {}
         self.routes: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
@@ -113,6 +114,8 @@ class NewsSite:
         return self.url(path)
 
     def url(self, path: str) -> str:
+        if self._server is None:
+            return f"{self.base}{path}"
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}{path}"
 
