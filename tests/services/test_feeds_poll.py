@@ -11,7 +11,7 @@ from django.utils import timezone
 from incidents.models import Article, Feed, FeedItem
 from incidents.services import article_parse
 from incidents.services.feeds import FeedRefused, feed_poll, feed_save, feeds_dispatch, feeds_with_counts
-from tests.support.news_site import NewsSite, items
+from tests.support.news_site import NewsSite, drip, items
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,23 @@ def test_what_is_not_a_feed_fails_the_poll_with_a_clear_reason(site, body, conte
     assert report.status == "failed" and feed.last_status == "failed" and feed.failures == 1
     assert reason in feed.last_error and feed.last_error
     assert not FeedItem.objects.exists() and not Article.objects.exists()  # nothing half-stored
+
+
+def test_a_feed_that_drips_or_is_too_big_fails_within_the_limits(site, settings):
+    settings.FETCH_TIMEOUT = 1
+    site.routes["/drip"] = lambda handler: drip(handler, seconds=10)
+    dripping = _feed(site.url("/drip"))
+    started = timezone.now()
+    assert feed_poll(dripping.pk, enqueue=False).status == "failed"
+    assert (timezone.now() - started).total_seconds() < 5
+    dripping.refresh_from_db()
+    assert "longer than 1" in dripping.last_error
+    settings.FETCH_MAX_BYTES = 50_000
+    huge = feed_save(url=site.url("/huge"), name="Huge")
+    site.route("/huge", 200, "<rss>" + "x" * 60_000 + "</rss>", "application/rss+xml")
+    assert feed_poll(huge.pk, enqueue=False).status == "failed"
+    huge.refresh_from_db()
+    assert "50,000" in huge.last_error and not FeedItem.objects.exists()
 
 
 def test_failures_back_off_and_turn_the_feed_off_with_the_reason(site, settings):

@@ -48,7 +48,16 @@ def desk_world(analyst) -> dict[str, int]:
     )
     actor = Actor.objects.create(name="CSP Test Brigade", actor_type="rebel_group", country=iraq)
     location = Location.objects.create(name="Baqubah", country=iraq, latitude=33.75, longitude=44.64)
-    return {"incident": incident.pk, "article": article.pk, "actor": actor.pk, "location": location.pk}
+    from incidents.services.feeds import feed_save
+
+    feed = feed_save(url="https://news.example.org/rss.xml", name="Example wire", enabled=False)
+    return {
+        "incident": incident.pk,
+        "article": article.pk,
+        "actor": actor.pk,
+        "location": location.pk,
+        "feed": feed.pk,
+    }
 
 
 def _pages(world: dict[str, int]) -> list[str]:
@@ -66,6 +75,8 @@ def _pages(world: dict[str, int]) -> list[str]:
         f"/actors/{world['actor']}/",
         "/locations/",
         f"/locations/{world['location']}/",
+        "/feeds/",
+        f"/feeds/{world['feed']}/",
         "/api/v1/docs/",
     ]
 
