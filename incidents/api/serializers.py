@@ -430,6 +430,13 @@ class FeedSerializer(serializers.ModelSerializer):
         required=False,
         help_text="ACLED source scale of the publisher.",
     )
+    interval = serializers.IntegerField(
+        min_value=1, max_value=10080, default=15, help_text="Minutes between polls (1 to 10080)."
+    )
+    url = serializers.URLField(
+        max_length=1000,
+        help_text="The feed's http(s) address; one feed per address (400 if watched already).",
+    )
     items_found = serializers.IntegerField(read_only=True, default=0)
     articles_made = serializers.IntegerField(read_only=True, default=0)
     incidents_drafted = serializers.IntegerField(read_only=True, default=0)

@@ -290,19 +290,22 @@ def feeds_with_counts():
 class FeedsState:
     """What the dashboard shows: pages waiting to be fetched, feeds failing or turned off."""
 
+    feeds: int
     waiting_fetch: int
     failing: int
     turned_off: int
 
 
 def feeds_state() -> FeedsState:
+    """Two queries: the pages waiting (through the status index) and the feeds' counts."""
     waiting = Article.objects.filter(
         status__in=[Article.Status.QUEUED, Article.Status.PROCESSING],
         fetched_at__isnull=True,
         content_hash__isnull=True,
     ).exclude(origin=Article.Origin.UPLOAD)
     feeds = Feed.objects.aggregate(
+        total=Count("pk"),
         failing=Count("pk", filter=Q(enabled=True, failures__gt=0)),
         off=Count("pk", filter=~Q(disabled_reason="") & Q(enabled=False)),
     )
-    return FeedsState(waiting.count(), feeds["failing"], feeds["off"])
+    return FeedsState(feeds["total"], waiting.count(), feeds["failing"], feeds["off"])

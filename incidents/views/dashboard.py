@@ -120,17 +120,19 @@ def work_queues() -> dict:
 
 
 def fetching_state() -> dict:
-    """Pages waiting to be fetched, and the feeds that fail or were turned off (with why)."""
+    """Pages waiting to be fetched, and the feeds that fail or were turned off (with why): two
+    queries, a third for the list only when a feed is in trouble."""
     state = feeds_state()
-    problems = Feed.objects.filter(Q(enabled=True, failures__gt=0) | ~Q(disabled_reason="")).order_by(
-        "-last_polled_at"
-    )
+    problems = []
+    if state.failing or state.turned_off:
+        troubled = Feed.objects.filter(Q(enabled=True, failures__gt=0) | ~Q(disabled_reason=""))
+        problems = list(troubled.order_by("-last_polled_at")[:QUEUE_SIZE])
     return {
-        "feeds": Feed.objects.count(),
+        "feeds": state.feeds,
         "waiting_fetch": state.waiting_fetch,
         "failing": state.failing,
         "turned_off": state.turned_off,
-        "problems": list(problems[:QUEUE_SIZE]),
+        "problems": problems,
     }
 
 

@@ -25,7 +25,8 @@ EXAMPLES = 12  # per operation and generation mode; about 30 operations
 # 3166-1 codes, and incidents' `cursor` is an opaque token only a `next` link carries; a merge,
 # split, undo or decision is refused (400, with the reason) when the records' state forbids it
 # (merging into itself or a merged incident, splitting an only report, undoing twice, deciding a
-# decided pair). Every other check, `negative_data_rejection` included, still runs on them.
+# decided pair); a feed's URL must not be watched already and must be a plain http(s) address (no
+# credentials in it). Every other check, `negative_data_rejection` included, still runs on them.
 RULES_BEYOND_OPENAPI = {
     "GET /api/v1/incidents/",
     "GET /api/v1/actors/",
@@ -49,6 +50,9 @@ RULES_BEYOND_OPENAPI = {
     "POST /api/v1/reports/{id}/split/",
     "POST /api/v1/link-actions/{id}/undo/",
     "POST /api/v1/possible-duplicates/{id}/decide/",
+    "POST /api/v1/feeds/",
+    "PUT /api/v1/feeds/{id}/",
+    "PATCH /api/v1/feeds/{id}/",
 }
 
 
