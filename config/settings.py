@@ -197,6 +197,8 @@ STATICFILES_DIRS = [
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/topojson", NODE_MODULES / "topojson-client" / "dist"),
     ("vendor/world-atlas", NODE_MODULES / "world-atlas"),
+    # the accessibility checker the browser tests inject into every page (no page loads it itself)
+    ("vendor/axe-core", NODE_MODULES / "axe-core"),
 ]
 
 # --- The map. Tiles come from MAP_TILE_URL (a Leaflet URL template); empty means no tiles, and
