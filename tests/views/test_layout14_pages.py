@@ -1,0 +1,201 @@
+"""Every desk page holds at a laptop's and a tablet's width (1366, 1024, 820 px): nothing runs off
+the screen sideways, the header keeps "Log out" inside itself, and axe-core finds no serious or
+critical accessibility problem. The figures (overflow, axe counts per impact) are printed, so a run
+shows what was measured; with SCREENSHOT_DIR set the pages are saved at each width."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.test_browser import _log_in, _shot
+from tests.views.test_csp_pages import _pages, desk_world  # noqa: F401  (desk_world: a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1366, 1024, 820)
+HEIGHT = 900
+AXE_URL = "/static/vendor/axe-core/axe.min.js"
+
+# The page's overflow and the header's hold, measured in the page (a function string: no eval).
+MEASURE = """() => {
+  const doc = document.documentElement;
+  const bar = document.querySelector("body > header");
+  const header = bar ? bar.getBoundingClientRect() : null;
+  const logout = document.querySelector("body > header .logout");
+  const out = logout ? logout.getBoundingClientRect() : null;
+  return {
+    scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
+    logoutInside: out === null || (out.right <= header.right && out.bottom <= header.bottom
+                                   && out.left >= header.left && out.top >= header.top),
+  };
+}"""
+
+# axe's findings grouped by impact, with the rule ids and a few targets for the message.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+  }));
+}"""
+
+LONG_PLACES = [
+    ("Al-Muqdadiyah, Diyala Governorate", "Diyala"),
+    ("Jalawla (near the Hamrin mountains)", "Diyala"),
+    ("Tarmiyah district, north of Baghdad", "Baghdad"),
+]
+
+
+@pytest.fixture
+def layout_world(desk_world, analyst) -> dict[str, int]:  # noqa: F811
+    """The desk's page set plus a list that looks like a day's work: long place names and actor
+    names, an assignee, several statuses (the widths that used to push the table off a tablet)."""
+    from incidents.models import Actor, Country, Incident, IncidentActor
+
+    iraq = Country.objects.get(code="IQ")
+    brigade = Actor.objects.get(pk=desk_world["actor"])
+    for day, (place, admin1) in enumerate(LONG_PLACES, start=2):
+        incident = Incident.objects.create(
+            start_date=dt.date(2024, 5, day),
+            end_date=dt.date(2024, 5, day + 1),
+            country=iraq,
+            location_name=place,
+            admin1=admin1,
+            event_type="Explosions/Remote violence",
+            sub_event_type="Remote explosive/landmine/IED",
+            fatalities_best=day,
+            confidence=0.42,
+            assigned_to=analyst,
+        )
+        IncidentActor.objects.create(incident=incident, actor=brigade, role="actor1")
+    return desk_world
+
+
+def _axe_counts(violations: list[dict]) -> dict[str, int]:
+    counts = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
+    for violation in violations:
+        counts[violation["impact"] or "minor"] += 1
+    return counts
+
+
+def _shot_name(path: str, world: dict[str, int]) -> str | None:
+    """The pages docs/screenshots/ keeps at each width (the others are checked, not kept)."""
+    names = {
+        "/": "dashboard",
+        "/incidents/": "list",
+        f"/incidents/{world['incident']}/": "review",
+        "/incidents/map/": "map",
+        "/articles/": "articles",
+        "/feeds/": "feeds",
+    }
+    return names.get(path)
+
+
+def _check_page(page, url: str, width: int, problems: list[str]) -> dict[str, int]:
+    """Load `url` at `width`, note overflow, a header that lets go of "Log out", and axe's serious
+    or critical findings in `problems`; axe's counts per impact back."""
+    page.set_viewport_size({"width": width, "height": HEIGHT})
+    response = page.goto(url)
+    assert response.status == 200, url
+    page.wait_for_load_state("networkidle")
+    measured = page.evaluate(MEASURE)
+    if measured["scrollWidth"] > measured["clientWidth"]:
+        problems.append(f"{url} @{width}: scrollWidth {measured['scrollWidth']} > {measured['clientWidth']}")
+    if not measured["logoutInside"]:
+        problems.append(f"{url} @{width}: 'Log out' is outside the header")
+    page.add_script_tag(url=AXE_URL)
+    violations = page.evaluate(AXE_RUN)
+    for violation in violations:
+        if violation["impact"] in ("serious", "critical"):
+            problems.append(
+                f"{url} @{width}: axe {violation['impact']} {violation['id']} {violation['targets']}"
+            )
+    return _axe_counts(violations)
+
+
+def _desk_pages(world: dict[str, int]) -> list[str]:
+    """The CSP test's page list plus the possible-duplicates queue (in the header of every page)."""
+    return [*_pages(world), "/incidents/possible-duplicates/"]
+
+
+def test_every_desk_page_fits_three_widths_with_no_serious_axe_finding(
+    live_server, layout_world, browser_page, settings
+):
+    settings.MAP_TILE_URL = ""  # no internet here
+    page = browser_page
+    problems: list[str] = []
+    page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+    _log_in(page, live_server.url)
+    print()
+    for path in _desk_pages(layout_world):
+        for width in WIDTHS:
+            counts = _check_page(page, f"{live_server.url}{path}", width, problems)
+            print(f"axe {path} @{width}: " + " ".join(f"{k}={v}" for k, v in counts.items()))
+            if name := _shot_name(path, layout_world):
+                _shot(page, f"{name}-{width}", full_page=name != "map")
+    print("\n".join(problems))
+    assert problems == []
+
+
+def test_the_login_page_fits_three_widths_with_no_serious_axe_finding(live_server, browser_page):
+    page = browser_page
+    problems: list[str] = []
+    print()
+    for width in WIDTHS:
+        counts = _check_page(page, f"{live_server.url}/accounts/login/", width, problems)
+        print(f"axe /accounts/login/ @{width}: " + " ".join(f"{k}={v}" for k, v in counts.items()))
+        _shot(page, f"login-{width}")
+        boxes = [page.locator(f"#{name}").bounding_box() for name in ("id_username", "id_password")]
+        labels = [
+            page.locator(f"label[for={name}]").bounding_box() for name in ("id_username", "id_password")
+        ]
+        assert boxes[0]["x"] == boxes[1]["x"] and boxes[0]["width"] == boxes[1]["width"], (width, boxes)
+        assert boxes[0]["width"] >= 150, (width, boxes)  # a box one can type a name into
+        assert labels[0]["x"] == labels[1]["x"], (width, labels)
+    print("\n".join(problems))
+    assert problems == []
+
+
+# How many lines each list cell's text takes: the distinct tops of its text's line boxes.
+CELL_LINES = """(selector) => Array.from(document.querySelectorAll(selector)).map(cell => {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+  return {text: cell.textContent.trim(), lines: tops.size, width: cell.getBoundingClientRect().width};
+})"""
+
+
+def test_the_list_gives_places_room_before_the_updated_column(live_server, layout_world, browser_page):
+    """A place ("Tarmiyah district, north of Baghdad, Baghdad") takes at most two lines at every
+    width, and the "Updated" column is never wider than the place column."""
+    page = browser_page
+    _log_in(page, live_server.url)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.goto(f"{live_server.url}/incidents/")
+        places = page.evaluate(CELL_LINES, "#incident-results td.incident-place")
+        updated = page.evaluate(CELL_LINES, "#incident-results td.incident-updated")
+        assert len(places) == len(LONG_PLACES) + 1
+        assert max(place["lines"] for place in places) <= 2, (width, places)
+        assert updated[0]["width"] < places[0]["width"], (width, updated[0], places[0])
+        table = page.locator("#incident-results .table-scroll").bounding_box()
+        assert table["x"] >= 0 and table["x"] + table["width"] <= width, (width, table)
+
+
+def test_every_page_names_the_favicon_and_the_browser_finds_it(live_server, browser_page):
+    page = browser_page
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page.goto(f"{live_server.url}/accounts/login/")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    assert href.endswith("incidents/favicon.svg")
+    icon = page.request.get(f"{live_server.url}{href}")
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    # pages that name no icon (the API's JSON, the admin) are sent to it from /favicon.ico
+    legacy = page.request.get(f"{live_server.url}/favicon.ico")
+    assert legacy.status == 200 and legacy.url.endswith("incidents/favicon.svg")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.wait_for_load_state("networkidle")
+    assert missing == []
