@@ -35,16 +35,14 @@ def main() -> None:
         return (towns[0].admin1_code, towns[0].latitude, towns[0].longitude) if towns else None
 
     centres = derive_centres(places, gazetteer.admin1_names, curated, namesake)
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    lines = [
+        f"{json.dumps(cc)}:{json.dumps(dict(sorted(keys.items())), **compact)}"
+        for cc, keys in sorted(centres.items())
+    ]
     with open(CENTRES_FILE, "w", encoding="utf-8") as fh:  # a country a line: diffs stay readable
-        fh.write("{\n")
-        lines = [
-            f"{json.dumps(cc)}:{json.dumps(dict(sorted(keys.items())), ensure_ascii=False, separators=(',', ':'))}"
-            for cc, keys in sorted(centres.items())
-        ]
-        fh.write(",\n".join(lines))
-        fh.write("\n}\n")
-    ordered = centres
-    print(f"{sum(map(len, ordered.values()))} admin1 names in {len(ordered)} countries -> {CENTRES_FILE}")
+        fh.write("{\n" + ",\n".join(lines) + "\n}\n")
+    print(f"{sum(map(len, centres.values()))} admin1 names in {len(centres)} countries -> {CENTRES_FILE}")
 
 
 if __name__ == "__main__":

@@ -99,8 +99,7 @@ def incident_map_points(request: HttpRequest) -> HttpResponse:
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
     rows = list(
-        filterset.qs.order_by("-start_date", "-id")
-        .values_list(
+        filterset.qs.order_by("-start_date", "-id").values_list(
             "id",
             "latitude",
             "longitude",
@@ -122,7 +121,9 @@ def incident_map_points(request: HttpRequest) -> HttpResponse:
             unplaced += 1
             continue
         place = _place(name, admin1, country)
-        points.append([pk, where[0], where[1], fatalities, day.isoformat(), kind, place, background, where[2]])
+        points.append(
+            [pk, where[0], where[1], fatalities, day.isoformat(), kind, place, background, where[2]]
+        )
     body = {"points": points, "unplaced": unplaced, "capped": capped, "cap": MAX_POINTS}
     response = HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
     response["Cache-Control"] = "private, no-store"
