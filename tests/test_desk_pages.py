@@ -280,9 +280,8 @@ def test_dashboard_figures_at_100000_incidents_take_a_fixed_number_of_queries(an
     with CaptureQueriesContext(connection) as queries:
         response = analyst_client.get("/")
     assert response.status_code == 200
-    # 12 for the figures and queues (the chart's latest incident among them), 2 for the outbox
-    # panel, 1 re-extraction, 2 feeds and fetching
-    assert len(queries) <= 17
+    # 11 for the figures and queues, 2 for the outbox panel, 1 re-extraction, 2 feeds and fetching
+    assert len(queries) <= 16
     figures = response.context["week"]
     assert figures["total"] > 0 and sum(response.context["chart"]["incidents"]) == 75_000
 

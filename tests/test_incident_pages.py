@@ -632,8 +632,7 @@ def test_map_points_are_compact_filtered_rows(analyst_client, world):
         "Armed clash",
         "Baqubah, Diyala, Iraq",
         False,
-        False,
-    ]
+    ]  # at its place: eight items; a ninth, true, marks one drawn at its province's centre
     assert by_id[world["Kirkuk"].pk][7] is True  # a background incident: its popup shows the badge
     # Lagos has no coordinates of its own: it is drawn at Lagos State's centre, and flagged so
     lagos = by_id[world["Lagos"].pk]

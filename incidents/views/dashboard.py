@@ -2,8 +2,8 @@
 
 Every figure is an aggregate query in SQL over a bounded window, so the page costs the same
 however many years of incidents the database holds: this week's counts read the (start_date, id)
-index, the chart groups at most 52 weeks or 12 months (ending with the latest incident's when all
-are older: one more indexed aggregate), and the drafts waiting longest
+index, the chart groups at most 52 weeks or 12 months (when that year is empty, one indexed
+aggregate finds the latest incident and the chart ends with its week or month), and the drafts waiting longest
 are the lowest ids among drafts, in the order the review queue takes them (background incidents,
 which an article only recalls, left out: incidents.review.queue). Viewers see published incidents
 only, as in the API.
@@ -77,6 +77,20 @@ def _buckets(last: date, period: str) -> tuple[list[date], date]:
     return [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)], monday + timedelta(days=7)
 
 
+def _chart_rows(incidents: QuerySet[Incident], first: date, after: date, period: str) -> dict:
+    """{bucket start: (incidents, fatalities)} for the buckets with incidents from `first` to `after`."""
+    trunc = TruncMonth("start_date") if period == "month" else TruncWeek("start_date")
+    rows = (
+        # the current week or month whole, as in the week's figures
+        incidents.filter(start_date__gte=first, start_date__lt=after)
+        .annotate(bucket=trunc)
+        .values("bucket")
+        .annotate(n=Count("id"), dead=Coalesce(Sum("fatalities_best"), 0))
+        .order_by()
+    )
+    return {row["bucket"]: (row["n"], row["dead"]) for row in rows}
+
+
 def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week") -> dict:
     """Incidents and fatalities (best estimates) per week or month, oldest first, gaps as zeros.
 
@@ -85,20 +99,12 @@ def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week
     older events shows its last year rather than a flat line (`ends_early` says so)."""
     period = "month" if period == "month" else "week"
     buckets, after = _buckets(today, period)
-    latest = incidents.filter(start_date__lt=after).aggregate(last=Max("start_date"))["last"]
-    ends_early = latest is not None and latest < buckets[0]
-    if ends_early:
-        buckets, after = _buckets(latest, period)
-    trunc = TruncMonth("start_date") if period == "month" else TruncWeek("start_date")
-    rows = (
-        # the current week or month whole, as in the week's figures
-        incidents.filter(start_date__gte=buckets[0], start_date__lt=after)
-        .annotate(bucket=trunc)
-        .values("bucket")
-        .annotate(n=Count("id"), dead=Coalesce(Sum("fatalities_best"), 0))
-        .order_by()
-    )
-    found = {row["bucket"]: (row["n"], row["dead"]) for row in rows}
+    found, latest = _chart_rows(incidents, buckets[0], after, period), None
+    if not found:  # an empty year: ask for the latest incident only then (one indexed aggregate)
+        latest = incidents.filter(start_date__lt=after).aggregate(last=Max("start_date"))["last"]
+        if latest is not None:
+            buckets, after = _buckets(latest, period)
+            found = _chart_rows(incidents, buckets[0], after, period)
     counts = [found.get(b, (0, 0))[0] for b in buckets]
     deaths = [found.get(b, (0, 0))[1] for b in buckets]
     return {
@@ -111,7 +117,7 @@ def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week
         "total": sum(counts),
         "total_fatalities": sum(deaths),
         "latest": latest,
-        "ends_early": ends_early,
+        "ends_early": latest is not None,
     }
 
 

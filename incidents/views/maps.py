@@ -81,20 +81,21 @@ def _place(name: str, admin1: str, country: str | None) -> str:
     return ", ".join(part for part in (name, admin1, country) if part)
 
 
-def _position(lat, lon, country: str | None, admin1: str) -> tuple[float, float, bool] | None:
-    """Where a row is drawn: its own coordinates, else its province's centre (flagged), else nowhere."""
-    if lat is not None and lon is not None:
-        return round(lat, 5), round(lon, 5), False
-    centre = admin1_centre(country or "", admin1)
-    return None if centre is None else (centre[0], centre[1], True)
+def _at_centre(pk, code, dead, day, kind, place, background, admin1) -> list | None:
+    """A row drawn at its province's centre, its ninth item true (rows at their place stay 8 long);
+    None when the province's centre is unknown too."""
+    centre = admin1_centre(code or "", admin1)
+    if centre is None:
+        return None
+    return [pk, centre[0], centre[1], dead, day.isoformat(), kind, place, background, True]
 
 
 @login_required
 @require_GET
 def incident_map_points(request: HttpRequest) -> HttpResponse:
-    """The filtered incidents as [id, lat, lon, fatalities, date, type, place, background, at_centre]
-    rows, newest first; those known only to their province (admin1) are placed at its centre
-    (at_centre true), and `unplaced` counts the matching incidents with no position at all."""
+    """The filtered incidents as [id, lat, lon, fatalities, date, type, place, background] rows,
+    newest first; those known only to their province (admin1) are placed at its centre, their row
+    ending with a ninth item, true; `unplaced` counts the matching incidents with no position."""
     filterset = incident_filter(request, query_params(request))
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
@@ -114,16 +115,23 @@ def incident_map_points(request: HttpRequest) -> HttpResponse:
         )[: MAX_POINTS + 1]
     )
     capped = len(rows) > MAX_POINTS
-    points, unplaced = [], 0
-    for pk, lat, lon, code, fatalities, day, kind, name, admin1, country, background in rows[:MAX_POINTS]:
-        where = _position(lat, lon, code, admin1)
-        if where is None:
-            unplaced += 1
-            continue
-        place = _place(name, admin1, country)
-        points.append(
-            [pk, where[0], where[1], fatalities, day.isoformat(), kind, place, background, where[2]]
-        )
+    placed = [
+        [
+            pk,
+            round(lat, 5),
+            round(lon, 5),
+            dead,
+            day.isoformat(),
+            kind,
+            _place(name, admin1, country),
+            background,
+        ]
+        if lat is not None and lon is not None
+        else _at_centre(pk, code, dead, day, kind, _place(name, admin1, country), background, admin1)
+        for pk, lat, lon, code, dead, day, kind, name, admin1, country, background in rows[:MAX_POINTS]
+    ]
+    points = [row for row in placed if row is not None]
+    unplaced = len(placed) - len(points)
     body = {"points": points, "unplaced": unplaced, "capped": capped, "cap": MAX_POINTS}
     response = HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
     response["Cache-Control"] = "private, no-store"
