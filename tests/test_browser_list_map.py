@@ -143,7 +143,7 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
         " getComputedStyle(document.querySelector('.leaflet-overlay-pane')).zIndex].map(Number)"
     )
     assert z[0] < z[1]
-    assert "3 incidents with coordinates." in page.inner_text("#map-status")
+    assert "3 incidents, all at their place." in page.inner_text("#map-status")
     _shot(page, "map-nigeria")
 
     # a popup: date, type, place, fatalities and the incident's link, followed
@@ -161,7 +161,7 @@ def test_the_map_draws_markers_over_outlines_without_tiles(
     # everything: the six Baghdad incidents cluster
     page.goto(f"{live_server.url}/incidents/map/")
     page.wait_for_function("() => document.getElementById('incident-map').dataset.points === '9'")
-    cluster = page.locator(".marker-cluster")
+    cluster = page.locator(".incident-cluster")
     cluster.first.wait_for()
     assert "6" in cluster.all_inner_texts()
     assert page.locator(".leaflet-outlines-pane svg path").count() > 100

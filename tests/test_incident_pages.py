@@ -620,10 +620,9 @@ def test_the_map_page_and_the_list_link_to_each_other_keeping_the_filters(analys
 
 def test_map_points_are_compact_filtered_rows(analyst_client, world):
     body = analyst_client.get("/incidents/map/points/", {"country": "IQ,NG"}).json()
-    assert body["capped"] is False
+    assert body["capped"] is False and body["unplaced"] == 0
     by_id = {row[0]: row for row in body["points"]}
-    # Lagos has no coordinates, so it is not on the map
-    assert set(by_id) == {world["Baqubah"].pk, world["Kirkuk"].pk, world["Maiduguri"].pk}
+    assert set(by_id) == {world[p].pk for p in ("Baqubah", "Kirkuk", "Maiduguri", "Lagos")}
     assert by_id[world["Baqubah"].pk] == [
         world["Baqubah"].pk,
         33.75,
@@ -633,9 +632,13 @@ def test_map_points_are_compact_filtered_rows(analyst_client, world):
         "Armed clash",
         "Baqubah, Diyala, Iraq",
         False,
-    ]
+    ]  # at its place: eight items; a ninth, true, marks one drawn at its province's centre
     assert by_id[world["Kirkuk"].pk][7] is True  # a background incident: its popup shows the badge
+    # Lagos has no coordinates of its own: it is drawn at Lagos State's centre, and flagged so
+    lagos = by_id[world["Lagos"].pk]
+    assert lagos[8] is True and 6.3 < lagos[1] < 6.8 and 3.0 < lagos[2] < 4.0
     assert [row[0] for row in body["points"]] == [
+        world["Lagos"].pk,
         world["Maiduguri"].pk,
         world["Baqubah"].pk,
         world["Kirkuk"].pk,
@@ -648,8 +651,8 @@ def test_map_points_are_capped_newest_first(analyst_client, world, monkeypatch):
     monkeypatch.setattr("incidents.views.maps.MAX_POINTS", 2)
     body = analyst_client.get("/incidents/map/points/").json()
     assert body["capped"] is True and body["cap"] == 2
-    assert [row[0] for row in body["points"]] == [world["Maiduguri"].pk, world["Baqubah"].pk]
-    monkeypatch.setattr("incidents.views.maps.MAX_POINTS", 5)
+    assert [row[0] for row in body["points"]] == [world["Lagos"].pk, world["Maiduguri"].pk]
+    monkeypatch.setattr("incidents.views.maps.MAX_POINTS", 6)  # every matching incident, placed or not
     assert analyst_client.get("/incidents/map/points/").json()["capped"] is False
 
 

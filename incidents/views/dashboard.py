@@ -2,7 +2,8 @@
 
 Every figure is an aggregate query in SQL over a bounded window, so the page costs the same
 however many years of incidents the database holds: this week's counts read the (start_date, id)
-index, the chart groups at most the last 52 weeks or 12 months, and the drafts waiting longest
+index, the chart groups at most 52 weeks or 12 months (when that year is empty, one indexed
+aggregate finds the latest incident and the chart ends with its week or month), and the drafts waiting longest
 are the lowest ids among drafts, in the order the review queue takes them (background incidents,
 which an article only recalls, left out: incidents.review.queue). Viewers see published incidents
 only, as in the API.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -54,6 +55,7 @@ def week_figures(incidents: QuerySet[Incident], today: date) -> dict:
         "total": sum(row["n"] for row in by_type),
         "by_type": by_type,
         "by_country": by_country,
+        "countries": sum(1 for row in by_country if row["country_id"]),
     }
 
 
@@ -66,31 +68,56 @@ def _month_starts(last: date, count: int) -> list[date]:
     return months[::-1]
 
 
-def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week") -> dict:
-    """Incidents and fatalities (best estimates) per week or month, oldest first, gaps as zeros."""
+def _buckets(last: date, period: str) -> tuple[list[date], date]:
+    """The chart's bucket starts ending with `last`'s week or month, and the day after the last."""
     if period == "month":
-        buckets = _month_starts(today, CHART_MONTHS)
-        trunc = TruncMonth("start_date")
-        after = (buckets[-1] + timedelta(days=31)).replace(day=1)
-    else:
-        monday = today - timedelta(days=today.weekday())
-        buckets = [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
-        trunc = TruncWeek("start_date")
-        after = monday + timedelta(days=7)
+        buckets = _month_starts(last, CHART_MONTHS)
+        return buckets, (buckets[-1] + timedelta(days=31)).replace(day=1)
+    monday = last - timedelta(days=last.weekday())
+    return [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)], monday + timedelta(days=7)
+
+
+def _chart_rows(incidents: QuerySet[Incident], first: date, after: date, period: str) -> dict:
+    """{bucket start: (incidents, fatalities)} for the buckets with incidents from `first` to `after`."""
+    trunc = TruncMonth("start_date") if period == "month" else TruncWeek("start_date")
     rows = (
         # the current week or month whole, as in the week's figures
-        incidents.filter(start_date__gte=buckets[0], start_date__lt=after)
+        incidents.filter(start_date__gte=first, start_date__lt=after)
         .annotate(bucket=trunc)
         .values("bucket")
         .annotate(n=Count("id"), dead=Coalesce(Sum("fatalities_best"), 0))
         .order_by()
     )
-    found = {row["bucket"]: (row["n"], row["dead"]) for row in rows}
+    return {row["bucket"]: (row["n"], row["dead"]) for row in rows}
+
+
+def chart_series(incidents: QuerySet[Incident], today: date, period: str = "week") -> dict:
+    """Incidents and fatalities (best estimates) per week or month, oldest first, gaps as zeros.
+
+    The chart covers the period the data covers: the 52 weeks (12 months) to today, unless no
+    incident falls in them; then it ends with the latest incident's week (month), so an archive of
+    older events shows its last year rather than a flat line (`ends_early` says so)."""
+    period = "month" if period == "month" else "week"
+    buckets, after = _buckets(today, period)
+    found, latest = _chart_rows(incidents, buckets[0], after, period), None
+    if not found:  # an empty year: ask for the latest incident only then (one indexed aggregate)
+        latest = incidents.filter(start_date__lt=after).aggregate(last=Max("start_date"))["last"]
+        if latest is not None:
+            buckets, after = _buckets(latest, period)
+            found = _chart_rows(incidents, buckets[0], after, period)
+    counts = [found.get(b, (0, 0))[0] for b in buckets]
+    deaths = [found.get(b, (0, 0))[1] for b in buckets]
     return {
-        "period": "month" if period == "month" else "week",
+        "period": period,
         "labels": [b.isoformat() for b in buckets],
-        "incidents": [found.get(b, (0, 0))[0] for b in buckets],
-        "fatalities": [found.get(b, (0, 0))[1] for b in buckets],
+        "incidents": counts,
+        "fatalities": deaths,
+        "start": buckets[0],
+        "end": after - timedelta(days=1),
+        "total": sum(counts),
+        "total_fatalities": sum(deaths),
+        "latest": latest,
+        "ends_early": latest is not None,
     }
 
 

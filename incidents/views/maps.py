@@ -2,7 +2,8 @@
 
 The page is a shell; its script loads the markers from `incident_map_points`, compact rows built
 straight from the database (no model instances), newest first and capped, so the map stays quick
-on a large table.
+on a large table. Incidents known only to their province are drawn at the province's centre
+(incidents.extraction.admin1_centres), with a marker of their own.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from incidents.access import is_analyst
+from incidents.extraction.admin1_centres import admin1_centre
 from incidents.extraction.taxonomy import SUB_EVENT_TYPES
 from incidents.models import Country
 from incidents.views.filtering import (
@@ -79,21 +81,30 @@ def _place(name: str, admin1: str, country: str | None) -> str:
     return ", ".join(part for part in (name, admin1, country) if part)
 
 
+def _at_centre(pk, code, dead, day, kind, place, background, admin1) -> list | None:
+    """A row drawn at its province's centre, its ninth item true (rows at their place stay 8 long);
+    None when the province's centre is unknown too."""
+    centre = admin1_centre(code or "", admin1)
+    if centre is None:
+        return None
+    return [pk, centre[0], centre[1], dead, day.isoformat(), kind, place, background, True]
+
+
 @login_required
 @require_GET
 def incident_map_points(request: HttpRequest) -> HttpResponse:
-    """The filtered incidents with coordinates as [id, lat, lon, fatalities, date, type, place, background]
-    rows."""
+    """The filtered incidents as [id, lat, lon, fatalities, date, type, place, background] rows,
+    newest first; those known only to their province (admin1) are placed at its centre, their row
+    ending with a ninth item, true; `unplaced` counts the matching incidents with no position."""
     filterset = incident_filter(request, query_params(request))
     if filterset.is_bound and not filterset.is_valid():
         return JsonResponse({"errors": filterset.form.errors.get_json_data()}, status=400)
-    rows = (
-        filterset.qs.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by("-start_date", "-id")
-        .values_list(
+    rows = list(
+        filterset.qs.order_by("-start_date", "-id").values_list(
             "id",
             "latitude",
             "longitude",
+            "country_id",
             "fatalities_best",
             "start_date",
             "sub_event_type",
@@ -103,21 +114,25 @@ def incident_map_points(request: HttpRequest) -> HttpResponse:
             "is_background",
         )[: MAX_POINTS + 1]
     )
-    points = [
+    capped = len(rows) > MAX_POINTS
+    placed = [
         [
             pk,
             round(lat, 5),
             round(lon, 5),
-            fatalities,
+            dead,
             day.isoformat(),
             kind,
             _place(name, admin1, country),
             background,
         ]
-        for pk, lat, lon, fatalities, day, kind, name, admin1, country, background in rows
+        if lat is not None and lon is not None
+        else _at_centre(pk, code, dead, day, kind, _place(name, admin1, country), background, admin1)
+        for pk, lat, lon, code, dead, day, kind, name, admin1, country, background in rows[:MAX_POINTS]
     ]
-    capped = len(points) > MAX_POINTS
-    body = {"points": points[:MAX_POINTS], "capped": capped, "cap": MAX_POINTS}
+    points = [row for row in placed if row is not None]
+    unplaced = len(placed) - len(points)
+    body = {"points": points, "unplaced": unplaced, "capped": capped, "cap": MAX_POINTS}
     response = HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
     response["Cache-Control"] = "private, no-store"
     return response

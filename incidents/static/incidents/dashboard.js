@@ -35,11 +35,14 @@
       animation: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        incidents: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: "Incidents" } },
+        // the period is the data's (the page says which): label the buckets by what they start with
+        x: { title: { display: true, text: data.period === "month" ? "Month" : "Week starting (Monday)" } },
+        incidents: { type: "linear", position: "left", beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Incidents" } },
         fatalities: {
           type: "linear",
           position: "right",
           beginAtZero: true,
+          ticks: { precision: 0 }, // counts of people and events: whole numbers
           grid: { drawOnChartArea: false },
           title: { display: true, text: "Fatalities" },
         },

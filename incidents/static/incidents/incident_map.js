@@ -16,9 +16,15 @@
 
   // maxZoom on the map itself: clustering needs one even when no tile layer brings it
   var map = L.map(container, { worldCopyJump: true, minZoom: 1, maxZoom: 18 }).setView([20, 15], 2);
-  // Outlines sit above any tiles and below the markers.
+  // Outlines sit above any tiles and below the markers; country names above the outlines.
   map.createPane("outlines");
   map.getPane("outlines").style.zIndex = 250;
+  map.createPane("country-labels");
+  map.getPane("country-labels").style.zIndex = 350;
+  map.getPane("country-labels").style.pointerEvents = "none";
+  if (!config.tileUrl) container.classList.add("no-tiles"); // sea colour behind the land (CSS)
+  // Without tiles the outlines are all there is: closer than a country's scale, nothing says where one is.
+  var FIT_MAX_ZOOM = config.tileUrl ? 9 : 6;
 
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 18 }).addTo(map);
@@ -43,6 +49,69 @@
     });
   }
 
+  // A ring's area-weighted centre (shoelace formula, in degrees: enough to place a name).
+  function ringCentre(ring) {
+    var area = 0, x = 0, y = 0;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var cross = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      area += cross;
+      x += (ring[j][0] + ring[i][0]) * cross;
+      y += (ring[j][1] + ring[i][1]) * cross;
+    }
+    if (!area) return { lon: ring[0][0], lat: ring[0][1], area: 0 };
+    return { lon: x / (3 * area), lat: y / (3 * area), area: Math.abs(area / 2) };
+  }
+
+  // A country's name goes at the centre of its largest polygon (France's mainland, not Guiana),
+  // with that polygon's extent, which decides at which zoom the name fits.
+  function labelPlace(geometry) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    var best = null;
+    polygons.forEach(function (rings) {
+      var centre = ringCentre(rings[0]);
+      if (!best || centre.area > best.area) {
+        var lons = rings[0].map(function (p) { return p[0]; });
+        var lats = rings[0].map(function (p) { return p[1]; });
+        centre.bounds = L.latLngBounds([Math.min.apply(null, lats), Math.min.apply(null, lons)],
+                                       [Math.max.apply(null, lats), Math.max.apply(null, lons)]);
+        best = centre;
+      }
+    });
+    return best;
+  }
+
+  var countryLabels = [];
+
+  function addCountryLabels(features) {
+    features.forEach(function (country) {
+      var name = country.properties && country.properties.name;
+      if (!name) return;
+      var place = labelPlace(country.geometry);
+      var text = document.createElement("span");
+      text.textContent = name; // names come from a data file: never parsed as HTML
+      var label = L.marker([place.lat, place.lon], {
+        pane: "country-labels",
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: "country-label", html: text, iconSize: null }),
+      }).addTo(map);
+      countryLabels.push({ marker: label, bounds: place.bounds, name: name });
+    });
+    fitLabels();
+    map.on("zoomend", fitLabels);
+  }
+
+  // A name shows when its country is wide enough on screen to hold it: small states stay unlabelled
+  // at world scale, and labels never pile up.
+  function fitLabels() {
+    countryLabels.forEach(function (label) {
+      var west = map.latLngToLayerPoint(label.bounds.getSouthWest());
+      var east = map.latLngToLayerPoint(label.bounds.getNorthEast());
+      var element = label.marker.getElement();
+      if (element) element.hidden = east.x - west.x < label.name.length * 6.5;
+    });
+  }
+
   fetch(config.outlinesUrl)
     .then(function (response) {
       if (!response.ok) throw new Error("outlines: HTTP " + response.status);
@@ -58,12 +127,13 @@
         pane: "outlines",
         interactive: false,
         style: {
-          color: "#7d8797",
-          weight: 0.8,
-          fillColor: "#f4f1ea",
+          color: "#6b7587",
+          weight: 0.9,
+          fillColor: "#f7f3e8",
           fillOpacity: config.tileUrl ? 0 : 1,
         },
       }).addTo(map);
+      if (!config.tileUrl) addCountryLabels(countries.features);
       container.dataset.outlines = "ready";
     })
     .catch(function (error) {
@@ -100,7 +170,7 @@
     var list = document.createElement("dl");
     field(list, "Date", point[4]);
     field(list, "Type", (config.eventTypes[point[5]] || "") + " — " + point[5]);
-    field(list, "Place", point[6] || "—");
+    field(list, "Place", (point[6] || "—") + (point[8] ? " (drawn at the province's centre: the place is not known)" : ""));
     field(list, "Fatalities", point[3] === null ? "unknown" : String(point[3]));
     var link = document.createElement("a");
     link.href = config.incidentUrl.replace("{id}", String(point[0]));
@@ -110,37 +180,89 @@
     return box;
   }
 
-  function report(data, count) {
-    var shown = count.toLocaleString("en");
-    if (data.capped) {
-      status.textContent = "Showing the newest " + shown + " matching incidents only (the map's limit): " +
-        "narrow the filters to see older ones.";
-    } else {
-      status.textContent = shown + " incident" + (count === 1 ? "" : "s") + " with coordinates.";
+  function plural(count, word) {
+    return count.toLocaleString("en") + " " + word + (count === 1 ? "" : "s");
+  }
+
+  // "7 incidents: 3 at their place, 4 at their province's centre", and those with no place at all.
+  function report(data, drawn) {
+    var atCentre = data.points.filter(function (point) { return point[8]; }).length;
+    var text = plural(drawn, "incident");
+    if (!drawn) text = "No incidents on the map.";
+    else if (atCentre) {
+      text += ": " + (drawn - atCentre).toLocaleString("en") + " at their place, " +
+        atCentre.toLocaleString("en") + " at their province's centre.";
+    } else text += ", all at their place.";
+    if (data.unplaced) {
+      text += " " + plural(data.unplaced, "more incident") + " with no known place " +
+        (data.unplaced === 1 ? "is" : "are") + " not drawn.";
     }
-    container.dataset.points = String(count); // set once every marker is on the map
+    if (data.capped) {
+      text = "Showing the newest " + data.cap.toLocaleString("en") + " matching incidents only (the map's " +
+        "limit): narrow the filters to see older ones. " + text;
+    }
+    status.textContent = text;
+    container.dataset.points = String(drawn); // set once every marker is on the map
+    container.dataset.atCentre = String(atCentre);
+  }
+
+  // Incidents at their place: filled circles. At their province's centre: a dashed ring, lighter,
+  // since the place is a guess at the province's scale.
+  function marker(point) {
+    var atCentre = point[8];
+    var fill = colour(point[5]);
+    var circle = L.circleMarker([point[1], point[2]], {
+      radius: radius(point[3]),
+      color: atCentre ? fill : "#fff",
+      weight: atCentre ? 2 : 1,
+      dashArray: atCentre ? "3 3" : null,
+      fillColor: fill,
+      fillOpacity: atCentre ? 0.3 : 0.8,
+      className: atCentre ? "incident-marker at-province-centre" : "incident-marker",
+      eventType: config.eventTypes[point[5]] || "",
+    });
+    circle.bindPopup(function () { return popup(point); });
+    return circle;
+  }
+
+  // A cluster is a ring of its incidents' event-type colours, each type's share of the ring its
+  // share of the incidents (one colour when they agree): the legend's palette, nothing else.
+  function clusterIcon(cluster) {
+    var shares = {};
+    var children = cluster.getAllChildMarkers();
+    children.forEach(function (child) {
+      shares[child.options.eventType] = (shares[child.options.eventType] || 0) + 1;
+    });
+    var stops = [];
+    var start = 0;
+    Object.keys(config.colours).concat([""]).forEach(function (type) {
+      if (!shares[type]) return;
+      var end = start + (100 * shares[type]) / children.length;
+      var paint = config.colours[type] || "#555";
+      stops.push(paint + " " + start.toFixed(2) + "% " + end.toFixed(2) + "%");
+      start = end;
+    });
+    var count = cluster.getChildCount();
+    var size = count < 10 ? 30 : count < 100 ? 36 : 44;
+    var ring = document.createElement("div");
+    ring.className = "cluster-ring";
+    ring.style.background = "conic-gradient(" + stops.join(", ") + ")"; // CSSOM: the CSP allows it
+    ring.dataset.types = Object.keys(shares).filter(Boolean).sort().join("|");
+    var label = document.createElement("span");
+    label.textContent = count.toLocaleString("en");
+    ring.append(label);
+    return L.divIcon({ html: ring, className: "incident-cluster", iconSize: L.point(size, size) });
   }
 
   function showPoints(data) {
-    var markers = data.points.map(function (point) {
-      var marker = L.circleMarker([point[1], point[2]], {
-        radius: radius(point[3]),
-        color: "#fff",
-        weight: 1,
-        fillColor: colour(point[5]),
-        fillOpacity: 0.8,
-        className: "incident-marker",
-      });
-      marker.bindPopup(function () { return popup(point); });
-      return marker;
-    });
+    var markers = data.points.map(marker);
     if (!markers.length) {
       report(data, 0);
       return;
     }
     // Frame the markers first, without animation, so they are clustered once, at the final zoom.
-    var bounds = L.latLngBounds(markers.map(function (marker) { return marker.getLatLng(); }));
-    map.fitBounds(bounds.pad(0.2), { maxZoom: 7, animate: false });
+    var bounds = L.latLngBounds(markers.map(function (one) { return one.getLatLng(); }));
+    map.fitBounds(bounds.pad(0.15), { maxZoom: FIT_MAX_ZOOM, animate: false });
     var clusters = L.markerClusterGroup({
       chunkedLoading: true, // thousands of markers go in between frames, the page stays responsive
       chunkProgress: function (done, total) {
@@ -149,6 +271,7 @@
       },
       showCoverageOnHover: false,
       maxClusterRadius: 45,
+      iconCreateFunction: clusterIcon,
     });
     map.addLayer(clusters);
     clusters.addLayers(markers);
