@@ -161,8 +161,8 @@ def incident_update(
     for name, value in changes.items():
         _set_field(incident, name, value)
     try:
+        check_figures(incident, changes)  # before the model's rule: its message names the numbers
         incident.full_clean()
-        check_figures(incident, changes)
     except ValidationError:
         for name, value in before.items():  # the caller's instance stays as stored
             setattr(incident, _editable_fields()[name].attname, value)
