@@ -34,15 +34,18 @@
     first.forEach(reveal);
   }
 
-  /* Scroll the mark's own box (a report's text, else the article pane; never the window) so the
-     mark is in sight. */
+  /* Scroll the boxes around the mark, up to its report's text or the article pane (never the
+     window), so the mark is in sight a third of the way down. */
   function reveal(mark) {
-    var box = mark.closest(".report-text") || pane;
-    if (!box) return;
-    var r = mark.getBoundingClientRect();
-    var c = box.getBoundingClientRect();
-    if (r.top < c.top || r.bottom > c.bottom) {
-      box.scrollTop += r.top - c.top - c.height / 3;
+    var top = mark.closest(".report-text") || pane;
+    if (!top) return;
+    for (var box = mark.parentElement; box; box = box.parentElement) {
+      if (box.scrollHeight > box.clientHeight + 1) {
+        var r = mark.getBoundingClientRect();
+        var c = box.getBoundingClientRect();
+        if (r.top < c.top || r.bottom > c.bottom) box.scrollTop += r.top - c.top - c.height / 3;
+      }
+      if (box === top) break;
     }
   }
 
@@ -53,6 +56,7 @@
     if (!mark) return;
     reveal(mark);
     mark.classList.add("flash");
+    mark.setAttribute("data-flashed", "1");
     mark.addEventListener("animationend", function () { mark.classList.remove("flash"); }, { once: true });
   });
   root.setAttribute("data-evidence-shown", "1");
