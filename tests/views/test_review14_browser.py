@@ -68,9 +68,9 @@ def test_the_evidence_is_shown_on_load_on_whole_words_one_underline_per_field(
     assert first.get_attribute("data-flashed") == "1"
     pane = page.locator(".pane-text").bounding_box()
     box = first.bounding_box()
-    assert (
-        pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"]
-    )  # in view, unhovered
+    # in view without hovering: inside the article pane and inside the window
+    assert pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
     assert page.evaluate("() => document.querySelector('.pane-text').scrollTop") > 0
 
     def words(field: str) -> str:

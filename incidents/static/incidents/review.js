@@ -55,6 +55,11 @@
     var mark = text.querySelector("mark.ev");
     if (!mark) return;
     reveal(mark);
+    var below = mark.getBoundingClientRect().bottom - window.innerHeight;
+    if (below > 0) { /* the pane's foot is below the fold: bring the page up (the pane then sticks) */
+      window.scrollBy(0, below + 24);
+      reveal(mark);
+    }
     mark.classList.add("flash");
     mark.setAttribute("data-flashed", "1");
     mark.addEventListener("animationend", function () { mark.classList.remove("flash"); }, { once: true });
