@@ -82,6 +82,8 @@ def test_merge_then_undo_from_the_queue_and_the_review_page(live_server, desk, b
     page.keyboard.press("d")
     page.keyboard.type(str(desk["event"]))
     page.keyboard.press("Enter")
+    page.wait_for_selector("#confirm-dialog[open]")  # a merge asks first (issue 14): Enter confirms
+    page.keyboard.press("Enter")
     page.wait_for_url(f"**/incidents/{desk['event']}/?undo=*")
     assert page.inner_text("#undo-text") == f"Incident {desk['lone']} merged into incident {desk['event']}."
     assert page.locator(".report-card").count() == 3

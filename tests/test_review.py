@@ -262,11 +262,13 @@ def test_readers_see_published_incidents_read_only(client, viewer, draft):
 def test_analyst_sees_the_form_text_evidence_sources_and_links(analyst_client, draft):
     html = analyst_client.get(f"/incidents/{draft.pk}/").content.decode()
     assert 'id="review-form"' in html
-    assert '<mark class="ev ev-actor1" data-field="actor1">Islamic State</mark>' in html
-    # the overlap of "killed 11 soldiers" (fatalities) and "11 soldiers" (actor2) is one nested-free run
-    assert '<mark class="ev ev-fatalities" data-field="fatalities">killed </mark>' in html
+    assert '<mark class="ev ev-actor1 u0-actor1" data-field="actor1">Islamic State</mark>' in html
+    # the overlap of "killed 11 soldiers" (fatalities) and "11 soldiers" (actor2) is one nested-free
+    # run, each field underlined in a lane of its own (fatalities first, actor2 above it)
+    assert '<mark class="ev ev-fatalities u0-fatalities" data-field="fatalities">killed </mark>' in html
     assert (
-        '<mark class="ev ev-actor2 ev-fatalities" data-field="actor2 fatalities">11 soldiers</mark>' in html
+        '<mark class="ev ev-actor2 ev-fatalities u1-actor2 u0-fatalities" data-field="actor2 fatalities">'
+        "11 soldiers</mark>" in html
     )
     assert "Mehr News Agency" in html
     assert f'href="/articles/{draft.article_id}/"' in html
@@ -283,8 +285,9 @@ def test_article_text_is_escaped_on_the_review_page(analyst_client, draft):
     Evidence.objects.create(incident=draft, article=article, field="date", start=0, end=20, text="")
     html = analyst_client.get(f"/incidents/{draft.pk}/").content.decode()
     assert "<script>document.title" not in html
-    assert '<mark class="ev ev-date" data-field="date">&lt;script&gt;document.tit</mark>' in html
-    assert "le=&#x27;owned&#x27;&lt;/script&gt;" in html
+    # the span ends inside "title": drawn to the word's end
+    assert '<mark class="ev ev-date u0-date" data-field="date">&lt;script&gt;document.title</mark>' in html
+    assert "=&#x27;owned&#x27;&lt;/script&gt;" in html
 
 
 def _form_data(incident, **overrides):
@@ -403,11 +406,12 @@ def test_approve_saves_publishes_and_goes_to_the_oldest_waiting_draft(analyst_cl
     assert (draft.status, draft.fatalities_best) == ("published", 14)
 
     response = analyst_client.post(f"/incidents/{waiting[0].pk}/", {"action": "reject"})
-    assert response["Location"] == f"/incidents/{waiting[1].pk}/"
+    assert response["Location"] == f"/incidents/{waiting[1].pk}/?rejected={waiting[0].pk}"  # with Undo
     waiting[0].refresh_from_db()
     assert waiting[0].status == "rejected"
     response = analyst_client.post(f"/incidents/{waiting[1].pk}/", {"action": "reject"})
-    assert response["Location"] == "/incidents/"  # no article, nothing waiting: the list
+    # nothing waiting: the rejected incident itself, with its Undo offer
+    assert response["Location"] == f"/incidents/{waiting[1].pk}/?rejected={waiting[1].pk}"
 
 
 def test_next_and_previous_drafts_are_linked(analyst_client, draft):
@@ -426,7 +430,7 @@ def test_the_queue_skips_background_drafts(analyst_client, draft):
     html = analyst_client.get(f"/incidents/{last.pk}/").content.decode()
     assert f'href="/incidents/{draft.pk}/" id="previous-draft"' in html
     response = analyst_client.post(f"/incidents/{draft.pk}/", {"action": "reject"})
-    assert response["Location"] == f"/incidents/{last.pk}/"
+    assert response["Location"] == f"/incidents/{last.pk}/?rejected={draft.pk}"
     # an analyst who opens the background draft anyway reviews it as any other, and moves on
     html = analyst_client.get(f"/incidents/{recalled.pk}/").content.decode()
     assert f'href="/incidents/{last.pk}/" id="next-draft"' in html

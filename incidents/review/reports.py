@@ -100,7 +100,7 @@ def report_cards(reports: list[Report]) -> list[ReportCard]:
                 published=article.published,
                 values=drafted_values(report.facts or {}),
                 reasons=reasons_said(report.link_reasons),
-                segments=highlight(article.text, spans),
+                segments=highlight(article.text, spans, words=True),
                 evidence_fields=sorted({name for name, _, _ in spans}),
             )
         )

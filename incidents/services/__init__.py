@@ -21,7 +21,7 @@ from incidents.services.merging import (
     proposal_decide,
     report_split,
 )
-from incidents.services.review import ReviewRefused, incident_review, incident_update
+from incidents.services.review import ReviewRefused, incident_reject_undo, incident_review, incident_update
 from incidents.services.uploads import ArticleRejected
 from incidents.services.versions import VersionConflict
 
@@ -37,6 +37,7 @@ __all__ = [
     "article_requeue",
     "incident_assign",
     "incident_delete",
+    "incident_reject_undo",
     "incident_review",
     "incident_set_status",
     "incident_update",

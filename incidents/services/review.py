@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from incidents.models import Actor, Incident, IncidentActor, IncidentSource, Source
 from incidents.services.incidents import incident_set_status
 from incidents.services.reference import named_get_or_create
+from incidents.services.review_checks import check_figures, resolve_typed_place
 from incidents.services.versions import Expected, lock_incident
 
 REVIEW_ACTIONS = {"approve": Incident.Status.PUBLISHED, "reject": Incident.Status.REJECTED}
@@ -155,10 +156,12 @@ def incident_update(
         lock_incident(incident, expected_version)
         if user is not None and "status" not in changes and incident.status == Incident.Status.DRAFT:
             changes["status"] = Incident.Status.REVIEWED
+    resolve_typed_place(incident, changes)
     before = _values(incident, changes)
     for name, value in changes.items():
         _set_field(incident, name, value)
     try:
+        check_figures(incident, changes)  # before the model's rule: its message names the numbers
         incident.full_clean()
     except ValidationError:
         for name, value in before.items():  # the caller's instance stays as stored
@@ -198,6 +201,29 @@ def incident_review(
             raise ReviewRefused(
                 f"Incident {incident.pk} was merged into incident {incident.merged_into_id}: review that one."
             )
+        incident_set_status([incident], status, user=user)
+    incident.status = status
+    return incident
+
+
+def previous_status(incident: Incident) -> str:
+    """The status the incident had before its current rejection (its history, newest first)."""
+    statuses = incident.history.order_by("-history_date", "-history_id").values_list("status", flat=True)
+    for status in statuses:
+        if status != Incident.Status.REJECTED:
+            return status
+    return Incident.Status.DRAFT
+
+
+def incident_reject_undo(incident: Incident, *, user=None, expected_version: Expected = None) -> Incident:
+    """Take back a rejection: the incident gets the status it had just before (draft, reviewed or
+    published), as a new historical record, so the history shows both the rejection and its undo.
+    Refused when the incident is not rejected, or (`expected_version`) changed since."""
+    with transaction.atomic():
+        lock_incident(incident, expected_version)
+        if incident.status != Incident.Status.REJECTED:
+            raise ReviewRefused(f"Incident {incident.pk} is not rejected: there is no rejection to undo.")
+        status = previous_status(incident)
         incident_set_status([incident], status, user=user)
     incident.status = status
     return incident

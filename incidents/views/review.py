@@ -35,8 +35,9 @@ from incidents.services import VersionConflict
 SHORTCUTS = [
     ("Ctrl+Enter / Alt+S", "save"),
     ("a", "approve (save and publish)"),
-    ("r", "reject"),
-    ("d", "merge into another incident: type its id, then Enter"),
+    ("r", "reject (asks first: Enter confirms, Esc cancels)"),
+    ("d", "merge into another incident: type its id, then Enter (asks first)"),
+    ("u", "undo the reject or merge just done"),
     ("j / k", "next / previous draft"),
 ]
 
@@ -65,6 +66,57 @@ def _neighbour_draft(pk: int, *, after: bool) -> int | None:
     drafts = review_queue()
     drafts = drafts.filter(pk__gt=pk).order_by("pk") if after else drafts.filter(pk__lt=pk).order_by("-pk")
     return drafts.values_list("pk", flat=True).first()
+
+
+def _after_reject(incident: Incident):
+    """On to the oldest draft still waiting (else back to the rejected one), with the Undo offer."""
+    waiting = review_queue().exclude(pk=incident.pk).order_by("pk")
+    next_pk = waiting.values_list("pk", flat=True).first() or incident.pk
+    return redirect(f"{reverse('incidents:incident_review', args=[next_pk])}?rejected={incident.pk}")
+
+
+def _undo_reject(request: HttpRequest, incident: Incident, seen: int | None) -> HttpResponse:
+    """The rejection taken back (the toast's Undo): the incident's page, with its status as before."""
+    try:
+        services.incident_reject_undo(incident, user=request.user, expected_version=seen)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Rejection of incident {incident.pk} undone: it is {incident.status} again."
+        )
+    return redirect("incidents:incident_review", pk=incident.pk)
+
+
+def _reject_notice(request: HttpRequest) -> dict | None:
+    """The Undo offer for `?rejected=<id>`: shown while that incident is still rejected and the
+    rejection (its latest record) was this analyst's."""
+    raw = request.GET.get("rejected", "")
+    if not raw.isdigit():
+        return None
+    rejected = Incident.objects.filter(pk=int(raw), status=Incident.Status.REJECTED).first()
+    last = rejected.history.order_by("-history_date", "-history_id").first() if rejected else None
+    if last is None or last.history_user_id != request.user.pk:
+        return None
+    return {"incident": rejected, "text": f"Incident {rejected.pk} rejected."}
+
+
+def _say_place(request: HttpRequest, incident: Incident, before: str) -> None:
+    """Tell the analyst what became of a place name typed without picking a suggestion."""
+    name = incident.location_name
+    if name.casefold() == before.casefold() or not name:
+        return
+    if incident.location_id is not None or incident.latitude is not None:
+        where = ", ".join(p for p in (name, incident.admin1, incident.country_id or "") if p)
+        messages.info(
+            request, f"Place: “{name}” is placed at {where} ({incident.latitude}, {incident.longitude})."
+        )
+        return
+    messages.warning(
+        request,
+        f"Place: “{name}” matches no known place, so it is kept as free text with no coordinates "
+        "(not on the map). Pick a suggestion, or give coordinates, to place it.",
+    )
 
 
 def _after_review(incident: Incident):
@@ -112,7 +164,7 @@ def _context(incident: Incident, *, editable: bool, form=None, actors=None, **ex
     reports = list(incident.reports.all())
     context = {
         "incident": incident,
-        "segments": highlight(text, spans),
+        "segments": highlight(text, spans, words=True),
         "evidence_fields": sorted({field for field, _, _ in spans}),
         "report_cards": report_cards(reports) if len(reports) > 1 else [],
         "report_count": len(reports),
@@ -153,6 +205,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context = _context(incident, editable=analyst)
     if analyst:
         context["undo"] = _undo_notice(request)
+        context["rejected"] = _reject_notice(request)
     return render(request, "incidents/incident_review.html", context)
 
 
@@ -189,7 +242,9 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     if action == "reject":
         services.incident_review(incident, "reject", user=request.user, expected_version=seen)
         messages.success(request, f"Incident {incident.pk} rejected.")
-        return _after_review(incident)
+        return _after_reject(incident)
+    if action == "unreject":
+        return _undo_reject(request, incident, seen)
     if action == "duplicate":
         return _mark_duplicate(request, incident, seen)
     if action not in ("save", "approve"):
@@ -219,6 +274,7 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
         except ValidationError as exc:
             _show_errors(form, exc)
         else:
+            _say_place(request, incident, form.initial.get("location_name") or "")
             if action == "approve":
                 messages.success(request, f"Incident {incident.pk} published.")
                 return _after_review(incident)

@@ -34,17 +34,37 @@
     first.forEach(reveal);
   }
 
-  /* Scroll the mark's own box (a report's text, else the article pane; never the window) so the
-     mark is in sight. */
+  /* Scroll the boxes around the mark, up to its report's text or the article pane (never the
+     window), so the mark is in sight a third of the way down. */
   function reveal(mark) {
-    var box = mark.closest(".report-text") || pane;
-    if (!box) return;
-    var r = mark.getBoundingClientRect();
-    var c = box.getBoundingClientRect();
-    if (r.top < c.top || r.bottom > c.bottom) {
-      box.scrollTop += r.top - c.top - c.height / 3;
+    var top = mark.closest(".report-text") || pane;
+    if (!top) return;
+    for (var box = mark.parentElement; box; box = box.parentElement) {
+      if (box.scrollHeight > box.clientHeight + 1) {
+        var r = mark.getBoundingClientRect();
+        var c = box.getBoundingClientRect();
+        if (r.top < c.top || r.bottom > c.bottom) box.scrollTop += r.top - c.top - c.height / 3;
+      }
+      if (box === top) break;
     }
   }
+
+  /* On load: the incident's first evidence in each text scrolled into view, and flashed, so a long
+     article shows where the draft comes from before any field is hovered. */
+  texts.forEach(function (text) {
+    var mark = text.querySelector("mark.ev");
+    if (!mark) return;
+    reveal(mark);
+    var below = mark.getBoundingClientRect().bottom - window.innerHeight;
+    if (below > 0) { /* the pane's foot is below the fold: bring the page up (the pane then sticks) */
+      window.scrollBy(0, below + 24);
+      reveal(mark);
+    }
+    mark.classList.add("flash");
+    mark.setAttribute("data-flashed", "1");
+    mark.addEventListener("animationend", function () { mark.classList.remove("flash"); }, { once: true });
+  });
+  root.setAttribute("data-evidence-shown", "1");
 
   root.addEventListener("focusin", function (e) {
     if (!e.target.closest(".pane-form")) return;
@@ -156,8 +176,20 @@
         }
         if (p.kind === "admin1") setValue("geo_precision", "region");
       });
+    var placeNote = document.getElementById("place-note");
+    var placeWas = placeInput.value;
+    var notePlace = function (picked) {
+      if (!placeNote) return;
+      var typed = placeInput.value.trim();
+      placeNote.hidden = picked || !typed || typed === placeWas.trim();
+      placeNote.textContent = "“" + typed + "” was typed, not picked from the suggestions: on saving it is " +
+        "linked to the known place of exactly that name in the country, if there is one; otherwise it is " +
+        "kept as free text with no coordinates (not on the map).";
+    };
     placeInput.addEventListener("input", function () {
-      if (!onPlace(placeInput)) setValue("location", ""); /* a typed name is no longer the curated place */
+      var picked = onPlace(placeInput);
+      if (!picked) setValue("location", ""); /* a typed name is no longer the curated place */
+      notePlace(picked);
     });
   }
 
@@ -213,6 +245,28 @@
     });
   }
 
+  /* ---- reject and merge ask first (a <dialog>: Enter confirms, Escape cancels) ---- */
+  var dialog = document.getElementById("confirm-dialog");
+  var confirmed = null;
+  if (dialog && dialog.showModal) {
+    form.addEventListener("submit", function (e) {
+      var button = e.submitter;
+      var ask = button && button.getAttribute("data-confirm");
+      if (!ask || confirmed === button) return;
+      if (button.id === "duplicate-button" && !(dupInput && dupInput.value.trim())) return; /* the server says what is missing */
+      e.preventDefault();
+      document.getElementById("confirm-text").textContent = ask.replace("{id}", dupInput ? dupInput.value.trim().replace(/^#/, "") : "");
+      dialog.returnValue = "";
+      dialog.showModal();
+      document.getElementById("confirm-yes").focus();
+      dialog.addEventListener("close", function () {
+        if (dialog.returnValue !== "yes") return;
+        confirmed = button;
+        form.requestSubmit(button);
+      }, { once: true });
+    });
+  }
+
   /* ---- keyboard shortcuts ---- */
   function typing(el) {
     if (!el || el === document.body) return false;
@@ -229,7 +283,7 @@
     if (link) window.location.assign(link.href);
   }
   document.addEventListener("keydown", function (e) {
-    if (e.defaultPrevented || e.isComposing) return;
+    if (e.defaultPrevented || e.isComposing || (dialog && dialog.open)) return;
     var save = (e.key === "Enter" && (e.ctrlKey || e.metaKey)) || (e.altKey && !e.ctrlKey && e.code === "KeyS");
     if (save) {
       e.preventDefault();
@@ -245,6 +299,7 @@
         dupInput.scrollIntoView({ block: "center" });
         dupInput.focus();
       },
+      u: function () { press(document.getElementById("reject-undo-button") ? "reject-undo-button" : "undo-button"); },
       j: function () { follow("next-draft"); },
       k: function () { follow("previous-draft"); },
     };
