@@ -198,6 +198,9 @@ Accept all cookies or manage your preferences.</div>
                 pass
 
             def _send(self, status: int, data: bytes, content_type: str, extra: dict | None = None) -> None:
+                # recorded before the answer leaves: a client that has its answer finds the request
+                with site._lock:
+                    site.requests.append(Request(self.path, dict(self.headers.items()), status))
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
@@ -206,8 +209,6 @@ Accept all cookies or manage your preferences.</div>
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(data)
-                with site._lock:
-                    site.requests.append(Request(self.path, dict(self.headers.items()), status))
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 path = self.path.split("?", 1)[0]
