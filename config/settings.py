@@ -304,6 +304,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "incidents.api.schema.plain_enum_descriptions",  # no raw backticks in Swagger UI
+    ],
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "ArticleStatusEnum": "incidents.models.Article.Status",
