@@ -171,6 +171,7 @@ LOGIN_REDIRECT_URL = "incidents:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+FORMAT_MODULE_PATH = ["config.formats"]  # ISO dates wherever no format is given (config/formats/en)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -308,6 +309,10 @@ SPECTACULAR_SETTINGS = {
     # screen readers and keyboards cannot tell apart (axe-core: nested-interactive)
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "incidents.api.schema.plain_enum_descriptions",  # no raw backticks in Swagger UI
+    ],
     "ENUM_NAME_OVERRIDES": {
         "IncidentStatusEnum": "incidents.models.Incident.Status",
         "ArticleStatusEnum": "incidents.models.Article.Status",

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -412,7 +412,91 @@ def _failure(code: int, message: str) -> dict[str, object]:
     }
 
 
-@extend_schema(exclude=True)  # ACLED documents this endpoint; the OpenAPI schema describes API v1
+def _acled_parameter(name: str, description: str, **schema) -> OpenApiParameter:
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, description=description, **schema)
+
+
+_WHERE = {"type": "string", "enum": [*_OPERATORS, *(o.lower() for o in ("LIKE", "BETWEEN"))]}
+_ENVELOPE = {
+    "type": "object",
+    "description": "ACLED's envelope: `data` holds the rows (every value a string, a missing number or "
+    "date null); `count` is this page's rows. A failure has `success` false and the reason in `error`.",
+    "required": ["success", "data"],
+    "properties": {
+        "status": {"type": "integer"},
+        "success": {"type": "boolean"},
+        "last_update": {
+            "type": "integer",
+            "nullable": True,
+            "description": "hours since the data last changed",
+        },
+        "messages": {"type": "array", "items": {"type": "string"}},
+        "error": {"type": "array", "items": {"type": "object"}},
+        "filename": {"type": "string"},
+        "data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {column: {"type": "string", "nullable": True} for column in COLUMNS},
+                "additionalProperties": False,
+            },
+        },
+        "count": {"type": "integer"},
+    },
+}
+_ACLED_PARAMETERS = [
+    _acled_parameter("email", "The e-mail of the token's owner, sent with `key` (ACLED's way to sign in)."),
+    OpenApiParameter(
+        "limit",
+        int,
+        OpenApiParameter.QUERY,
+        description=f"Rows per page, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+    ),
+    OpenApiParameter("page", int, OpenApiParameter.QUERY, description="Page number, from 1."),
+    _acled_parameter("fields", "The columns to return, separated by `|` (default: all of ACLED's columns)."),
+    _acled_parameter("country", "Country name; alternatives separated by `|`."),
+    _acled_parameter("iso", "ISO 3166 numeric country code."),
+    _acled_parameter(
+        "event_date", "A day (YYYY-MM-DD), or two separated by `|` with `event_date_where=BETWEEN`."
+    ),
+    OpenApiParameter(
+        "event_date_where", _WHERE, OpenApiParameter.QUERY, description="How `event_date` compares."
+    ),
+    _acled_parameter("year", "The event's year."),
+    _acled_parameter("event_type", "ACLED event type, e.g. Battles; alternatives separated by `|`."),
+    _acled_parameter("sub_event_type", "ACLED sub-event type."),
+    _acled_parameter("actor1", "Actor 1's name (`actor1_where=LIKE` for part of it)."),
+    _acled_parameter("actor2", "Actor 2's name."),
+    _acled_parameter("admin1", "First-level division."),
+    _acled_parameter("location", "Place name."),
+    _acled_parameter("fatalities", "Fatalities (with `fatalities_where` `>`, `<`, `>=`, `<=` or `BETWEEN`)."),
+    _acled_parameter("timestamp", "Last change, Unix seconds (with `timestamp_where=>`: a change feed)."),
+]
+
+
+@extend_schema(
+    summary="ACLED's read API",
+    description="ACLED's `/acled/read` over this database, so ACLED's tools work unchanged: sign in with "
+    "`key` (an API token) and `email` (its owner's e-mail), or with `Authorization: Bearer <token>`. "
+    "Any ACLED column filters as `<column>=value` with `<column>_where` one of =, LIKE, >, <, >=, <=, "
+    "BETWEEN (the common ones are listed below). Rows are published incidents (drafts too for analysts), "
+    "newest first. Errors answer in the same envelope.",
+    parameters=_ACLED_PARAMETERS,
+    responses={
+        200: OpenApiResponse(_ENVELOPE, description="The rows, streamed."),
+        **{
+            code: OpenApiResponse(_ENVELOPE, description=reason)
+            for code, reason in (
+                (400, "A parameter this API cannot honour; the message names it."),
+                (401, "No token, or one that is invalid, revoked or expired; or `key` without `email`."),
+                (403, "The key does not belong to that e-mail address."),
+                (404, "A `format` this endpoint does not serve."),
+                (429, "Too many requests for this token."),
+            )
+        },
+    },
+    tags=["acled"],
+)
 class AcledReadView(APIView):
     """GET /api/acled/read: ACLED's read endpoint, answering from published incidents.
 

@@ -16,6 +16,39 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+class AcledKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "incidents.api.acled.AcledKeyAuthentication"
+    name = "AcledKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "key",
+            "description": "An API token as ACLED's `key`, with its owner's e-mail as `email`; "
+            "`Authorization: Bearer <token>` works too.",
+        }
+
+
+def plain_enum_descriptions(result, generator, request, public):
+    """Postprocessing hook: a blank choice is listed as "* `` - " by drf-spectacular, and Swagger UI
+    shows an empty code span as two raw backticks; say "(empty)" instead."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    node[key] = value.replace("* `` - ", "* (empty) - not given")
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(result)
+    return result
+
+
 _ERROR = {
     "type": "object",
     "description": "`detail` says what was wrong; a 400 names each bad field or parameter.",

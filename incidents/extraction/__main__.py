@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import sys
@@ -34,29 +35,47 @@ def to_prediction(inc: DraftIncident) -> dict:
     }
 
 
+def _parser() -> argparse.ArgumentParser:
+    """The command line, so `--help` explains it instead of opening a file called "--help"."""
+    parser = argparse.ArgumentParser(
+        prog="python -m incidents.extraction",
+        description="Draft incidents from articles with the shipped reference data, one JSON line per "
+        "article in the evaluation format (`python -m incidents.extraction IN.jsonl > OUT.jsonl`).",
+    )
+    parser.add_argument(
+        "input", nargs="?", help="articles, one JSON object a line: id, text, published, title"
+    )
+    parser.add_argument(
+        "--build-gazetteer",
+        action="store_true",
+        help="build the GeoNames index the workers load, and the web type-ahead's file, then exit",
+    )
+    parser.add_argument(
+        "--build-typeahead",
+        action="store_true",
+        help="build only the web type-ahead's file (what a web process runs when it is missing)",
+    )
+    return parser
+
+
 def main(argv: list[str]) -> int:
-    if argv[1:] == ["--build-gazetteer"]:  # the pickle, then the web type-ahead's file
-        from .gazetteer import build_cache
+    parser = _parser()
+    args = parser.parse_args(argv[1:])
+    if args.build_gazetteer or args.build_typeahead:
+        if args.input:
+            parser.error("--build-gazetteer and --build-typeahead take no input file")
         from .gazetteer_index import build_cache as build_index
 
-        print(build_cache())
-        print(build_index())
-        return 0
-    if argv[1:] == ["--build-typeahead"]:  # what a web process runs when the file is missing
-        from .gazetteer_index import build_cache as build_index
+        if args.build_gazetteer:
+            from .gazetteer import build_cache
 
+            print(build_cache())
         print(build_index())
         return 0
-    if len(argv) != 2:
-        print(
-            "usage: python -m incidents.extraction INPUT.jsonl > OUTPUT.jsonl\n"
-            "       python -m incidents.extraction --build-gazetteer\n"
-            "       python -m incidents.extraction --build-typeahead",
-            file=sys.stderr,
-        )
-        return 2
+    if not args.input:
+        parser.error("give an input file (INPUT.jsonl), --build-gazetteer or --build-typeahead")
     knowledge = load_reference_knowledge()
-    with open(argv[1], encoding="utf-8") as fh:
+    with open(args.input, encoding="utf-8") as fh:
         for line in fh:
             if not line.strip():
                 continue

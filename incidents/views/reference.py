@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,6 +22,24 @@ from incidents.services.reference import actor_add_alias, location_add_alias
 
 LIST_PAGE_SIZE = 50
 INCIDENT_PAGE_SIZE = 25
+ALIAS_PREVIEW_CHARS = 120  # the actor list's aliases column: whole aliases up to about this length
+
+
+def alias_preview(aliases: list[str], limit: int = ALIAS_PREVIEW_CHARS) -> tuple[list[str], int]:
+    """The first whole aliases that fit in `limit` characters, and how many are left out.
+
+    The list used to join, escape and then truncate, cutting through words and HTML entities
+    ("Da&#…"); whole aliases are cut before escaping, and the template escapes each one.
+    """
+    shown: list[str] = []
+    used = 0
+    for alias in aliases:
+        cost = len(alias) + (2 if shown else 0)
+        if shown and used + cost > limit:
+            break
+        shown.append(alias)
+        used += cost
+    return shown, len(aliases) - len(shown)
 
 
 def _visible(incidents: QuerySet, user, prefix: str = "") -> QuerySet:
@@ -56,6 +74,7 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     counts = _counts(links, "actor_id", [a.pk for a in page])
     for actor in page:
         actor.incident_count = counts.get(actor.pk, 0)
+        actor.alias_shown, actor.alias_more = alias_preview(actor.aliases or [])
     return render(request, "incidents/actor_list.html", {"page": page, "q": q})
 
 
@@ -106,6 +125,8 @@ def location_list(request: HttpRequest) -> HttpResponse:
         q,
         ["name", "aliases", "admin1", "admin2", "country__name"],
     )
+    if q:
+        locations = _named_first(locations, q)
     page = Paginator(locations, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = (
         _visible(Incident.objects.all(), request.user)
@@ -117,6 +138,19 @@ def location_list(request: HttpRequest) -> HttpResponse:
     for location in page:
         location.incident_count = counts.get(location.pk, 0)
     return render(request, "incidents/location_list.html", {"page": page, "q": q})
+
+
+def _named_first(locations: QuerySet, q: str) -> QuerySet:
+    """Places called `q` first, the town before the division of the same name ("Kabul" the city,
+    then the province), then names starting with it, then the rest (matched by region or alias)."""
+    rank = Case(
+        When(name__iexact=q, kind=Location.Kind.PLACE, then=Value(0)),
+        When(name__iexact=q, then=Value(1)),
+        When(name__istartswith=q, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return locations.annotate(rank=rank).order_by("rank", "country__name", "admin1", "name", "kind")
 
 
 def _location_page(

@@ -26,7 +26,8 @@ EXAMPLES = 12  # per operation and generation mode; about 30 operations
 # split, undo or decision is refused (400, with the reason) when the records' state forbids it
 # (merging into itself or a merged incident, splitting an only report, undoing twice, deciding a
 # decided pair); a feed's URL must not be watched already and must be a plain http(s) address (no
-# credentials in it). Every other check, `negative_data_rejection` included, still runs on them.
+# credentials in it); the ACLED read API's column filters are dates, numbers and names that must
+# parse, `BETWEEN` takes two values, and `key` needs `email`. Every other check, `negative_data_rejection` included, still runs on them.
 RULES_BEYOND_OPENAPI = {
     "GET /api/v1/incidents/",
     "GET /api/v1/actors/",
@@ -53,6 +54,7 @@ RULES_BEYOND_OPENAPI = {
     "POST /api/v1/feeds/",
     "PUT /api/v1/feeds/{id}/",
     "PATCH /api/v1/feeds/{id}/",
+    "GET /api/acled/read",
 }
 
 
