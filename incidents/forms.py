@@ -1,6 +1,7 @@
 from django import forms
 
 from incidents.models import Source
+from incidents.widgets import IsoDateInput
 
 MAX_FILES_PER_UPLOAD = 50
 
@@ -34,7 +35,7 @@ class ArticleUploadForm(forms.Form):
         help_text="One or more .txt, .html, .pdf or .docx files, at most 5 MB each: one article per file.",
     )
     published = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         label="Publication date",
         required=False,
         help_text="Required for text and files. For a URL alone, leave it empty to use the page's date.",

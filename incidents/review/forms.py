@@ -9,6 +9,7 @@ from django import forms
 
 from incidents.access import analyst_users
 from incidents.models import Actor, Country, Incident, IncidentActor
+from incidents.widgets import IsoDateInput
 
 # The drafted field each form field comes from: hovering a field lights up its evidence.
 EVIDENCE_OF = {
@@ -76,8 +77,8 @@ class IncidentReviewForm(forms.ModelForm):
         ]
         field_classes = {"assigned_to": AssigneeField}
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": IsoDateInput(),
+            "end_date": IsoDateInput(),
             "location": forms.HiddenInput,
             "location_name": forms.TextInput(
                 attrs={"list": "place-suggestions", "autocomplete": "off", "data-lookup": "places"}

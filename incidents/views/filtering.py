@@ -14,6 +14,7 @@ from django.urls import reverse
 from incidents.extraction.taxonomy import SUB_EVENT_TYPES
 from incidents.filters import IncidentFilter
 from incidents.models import Incident
+from incidents.widgets import IsoDateInput
 
 # Parameters the pages use for themselves; the FilterSet ignores them, exports drop them.
 PAGE_PARAMS = ("page", "ordering", "after", "before")
@@ -80,7 +81,7 @@ def _compact(form: forms.Form) -> None:
     """Small widgets with placeholders; the fields, their names and their validation stay the API's."""
     fields = form.fields
     for name in ("date_from", "date_to"):
-        fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        fields[name].widget = IsoDateInput()
     fields["country"].widget = forms.TextInput(
         attrs={"list": "country-codes", "placeholder": "IQ,SY", "size": 8, "autocomplete": "off"}
     )
