@@ -155,10 +155,10 @@ def free_port() -> int:
 
 def make_run_recipe(repo: Path) -> list[str]:
     """The Makefile's `run` commands as make would run them, the install step taken as done."""
-    printed = subprocess.run(
-        ["make", "-n", "-o", ".venv/.installed", "run"], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout
-    commands = [line for line in printed.splitlines() if line.strip()]
+    # --no-print-directory: under `make test` this make is nested and would print "make[1]: ..."
+    command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "run"]
+    printed = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=True).stdout
+    commands = [line for line in printed.splitlines() if line.strip() and not line.startswith("make")]
     if not commands or " serve " not in f"{commands[-1]} ":
         raise ReadmeError(f"`make run` no longer ends by serving: {commands}")
     return commands
