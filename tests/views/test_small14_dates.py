@@ -66,7 +66,11 @@ def test_pages_show_iso_dates(page, incident_id, analyst_client, analyst):
 def test_date_boxes_take_iso_dates_whatever_the_browser_locale(analyst_client):
     """Every date box is a text box with the ISO pattern: a browser's own date box shows the
     system's format (mm/dd/yyyy in an American locale)."""
-    for url, name in (("/articles/new/", "published"), ("/incidents/", "date_from"), ("/incidents/", "date_to")):
+    for url, name in (
+        ("/articles/new/", "published"),
+        ("/incidents/", "date_from"),
+        ("/incidents/", "date_to"),
+    ):
         page = analyst_client.get(url).content.decode()
         box = page[page.index(f'name="{name}"') - 200 : page.index(f'name="{name}"') + 300]
         assert 'type="text"' in box and 'placeholder="YYYY-MM-DD"' in box, (url, name)
