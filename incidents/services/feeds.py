@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from incidents.fetching import FetchError, fetch
 from incidents.models import Article, Feed, FeedItem, Report, Source
-from incidents.services.fetching import article_ingest_url, fetch_policy, robots_cache
+from incidents.services.fetching import article_ingest_url, fetch_policy, robots_cache, site_of
 from incidents.services.reference import named_get_or_create
 from incidents.services.uploads import ArticleRejected
 from incidents.webread import FeedRejected, feed_read, words_match
@@ -76,7 +76,7 @@ def feed_save(
     turned_on = enabled and (feed is None or not feed.enabled)
     feed = feed or Feed(created_by=user if getattr(user, "is_authenticated", False) else None)
     feed.url, feed.words, feed.interval, feed.enabled = url, words.strip(), interval, enabled
-    feed.name = (name or "").strip()[:200] or (source.name if source else "") or _host(url)
+    feed.name = (name or "").strip()[:200] or (source.name if source else "") or site_of(url)
     feed.publisher = source
     if turned_on:
         feed.failures, feed.disabled_reason, feed.next_poll_at = 0, "", timezone.now()
@@ -104,12 +104,6 @@ def _publisher(name: str, scale: str) -> Source | None:
         Source.objects.filter(pk=source.pk).update(scale=scale)
         source.scale = scale
     return source
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 def feeds_due(now=None):

@@ -181,12 +181,12 @@ def _page_store(article: Article, result, page) -> None:
     if article.publisher_id is None:
         from incidents.services.articles import _publisher
 
-        fields["publisher"] = _publisher(page.site_name or _site_of(result.final_url))
+        fields["publisher"] = _publisher(page.site_name or site_of(result.final_url))
     if article.published_basis == Article.DateBasis.FETCHED and page.published:
         fields.update(published=page.published, published_basis=Article.DateBasis.PAGE)
     elif article.published_basis == Article.DateBasis.FETCHED:
         fields["published"] = timezone.localdate()  # the day it was fetched, and the page says so
-    name = f"{article.pk}-{_site_of(result.final_url) or 'page'}.html"
+    name = f"{article.pk}-{site_of(result.final_url) or 'page'}.html"
     article.original_file.save(name, ContentFile(result.content), save=False)
     fields["original_file"] = article.original_file.name
     fields["file_name"] = name
@@ -211,7 +211,8 @@ def _refuse_known(pk: int, canonical_key: str | None, digest: str) -> None:
         raise PageDuplicate(other.pk, "the same text")
 
 
-def _site_of(url: str) -> str:
+def site_of(url: str) -> str:
+    """The site's host name, lower-case, without a leading \"www.\" (a stand-in publisher or name)."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
 
