@@ -76,7 +76,7 @@ def _log_in(page, base_url: str) -> None:
 def _places(page) -> list[str]:
     return [
         text.split(",")[0].strip()
-        for text in page.locator("#incident-results td.incident-place").all_inner_texts()
+        for text in page.locator("#incident-results td.incident-place .place-name").all_inner_texts()
     ]
 
 
@@ -99,7 +99,7 @@ def test_filter_sort_and_bulk_publish_on_the_list(live_server, no_tiles, inciden
     page.click("a.sort[data-sort=fatalities]")
     page.wait_for_url(re.compile(r"ordering=-fatalities"))
     page.wait_for_function(
-        "() => document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Lagos'"
+        "() => document.querySelector('#incident-results td.incident-place .place-name').textContent.trim() === 'Lagos'"
     )
     assert _places(page) == ["Lagos", "Maiduguri", "Kano"]
     assert page.evaluate("window.notReloaded") is True
@@ -243,7 +243,7 @@ def test_the_dashboard_opens_the_drafts_least_sure_first_and_the_column_flips(
     page.click("a.sort[data-sort=confidence]")
     page.wait_for_url(re.compile(r"ordering=-confidence"))
     page.wait_for_function(
-        "() => document.querySelector('#incident-results td.incident-place').textContent.trim() === 'Maiduguri'"
+        "() => document.querySelector('#incident-results td.incident-place .place-name').textContent.trim() === 'Maiduguri'"
     )
     assert _places(page) == ["Maiduguri", "Kano", "Lagos"]
     assert "3 incidents" in page.inner_text("#result-count")

@@ -85,3 +85,17 @@ def test_an_untitled_article_gets_its_first_sentence_as_title():
     assert result.article.title == TEXT
     titled = article_ingest(published=PUBLISHED, text=long_first)
     assert titled.article.title.endswith("…") and len(titled.article.title) <= 121
+
+
+def test_wrapped_copy_gets_its_whole_first_sentence_as_title_not_its_first_line():
+    wrapped = (
+        "MOSUL, June 2 (Desk Wire) - A car bomb exploded near a busy market in\n"
+        "eastern Mosul on Sunday, police said.\n\nMore later."
+    )
+    title = article_ingest(published=PUBLISHED, text=wrapped).article.title
+    assert title == (
+        "MOSUL, June 2 (Desk Wire) - A car bomb exploded near a busy market in eastern Mosul on "
+        "Sunday, police said."
+    )
+    short_lines = "Car bomb in Mosul\nA car bomb exploded near a market in eastern Mosul on Sunday."
+    assert article_ingest(published=PUBLISHED, text=short_lines).article.title == "Car bomb in Mosul"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from incidents.plaintext import unwrap
+
 JOINERS = frozenset("-'’\u2010\u2011")  # inside a word between letters: "Al-Adhim", "Ba'qubah"
 LANES = 3  # underline heights; fields overlapping more deeply share the last
 
@@ -76,7 +78,8 @@ def _lanes(spans: list[tuple[str, int, int]]) -> dict[str, int]:
 
 def highlight(text: str, spans: Iterable[tuple[str, int, int]], *, words: bool = False) -> list[Segment]:
     """Split `text` at every (field, start, end) boundary; empty or out-of-range spans are dropped.
-    `words`: widen each span to the whole words it touches first (for drawing)."""
+    `words`: widen each span to the whole words it touches first (for drawing). Wrapped lines are
+    joined for reading (`unwrap`)."""
     size = len(text)
     clean = []
     for field, start, end in spans:
@@ -84,6 +87,7 @@ def highlight(text: str, spans: Iterable[tuple[str, int, int]], *, words: bool =
         if start < end and field:
             clean.append((field, *word_bounds(text, start, end)) if words else (field, start, end))
     lanes = _lanes(clean)
+    text = unwrap(text)
     cuts = sorted({0, size, *(s for _, s, _ in clean), *(e for _, _, e in clean)})
     segments: list[Segment] = []
     for a, b in zip(cuts, cuts[1:], strict=False):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from incidents import extraction
 from incidents.models import Article, ReextractRun, Source
+from incidents.plaintext import unwrap
 from incidents.services import outbox
 from incidents.services.documents import DocumentRejected, article_text_ensure, document_check
 from incidents.services.drafts import drafts_save
@@ -425,8 +426,9 @@ def _publisher(name: str) -> Source | None:
 
 
 def _first_line(text: str, limit: int = 120) -> str:
-    """A stand-in title: the first sentence of the first line, cut at a word near `limit`."""
-    line = text.split("\n", 1)[0].strip()
+    """A stand-in title: the first sentence of the first line (of wrapped copy, the first
+    paragraph), cut at a word near `limit`."""
+    line = unwrap(text.lstrip()).split("\n", 1)[0].strip()
     sentence = re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0]
     if len(sentence) <= limit:
         return sentence

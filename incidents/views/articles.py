@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from incidents.access import analyst_required, published_only
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
+from incidents.review.highlight import unwrap
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 from incidents.services.articles import article_set_published
 from incidents.services.batch import articles_ingest_files
@@ -134,7 +135,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("is_background", "pk")
     )
     incidents = incidents.visible_to(request.user)  # viewers see what has been published, not drafts
-    context = {"article": article, "incidents": incidents}
+    context = {"article": article, "incidents": incidents, "text": unwrap(article.text)}
     if request.htmx:
         response = render(request, "incidents/_article_status.html", context)
         if article.status in (Article.Status.PARSED, Article.Status.FAILED, Article.Status.DUPLICATE):

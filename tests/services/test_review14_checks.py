@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from incidents.models import Country, Incident, Location
+from incidents.plaintext import unwrap
 from incidents.review.highlight import highlight, word_bounds
 from incidents.services import ReviewRefused, incident_reject_undo, incident_review, incident_update
 from incidents.services.review_checks import figures_problem, place_resolve
@@ -219,3 +220,39 @@ def test_widening_is_linear_on_hostile_text():
         assert time.perf_counter() - started < 0.5
         assert 0 <= a <= b <= len(text)
     assert word_bounds("a" * 1000, 500, 501) == (0, 1000)
+
+
+WRAPPED = (
+    "KIRKUK, Iraq, March 3 (Desk Wire) - Two rockets struck near the airport in\n"
+    "Kirkuk late on Tuesday, wounding a guard, a spokesman for the provincial police\n"
+    "said on Wednesday.\n\n"
+    "Casualties:\n- one guard\n- no civilians"
+)
+
+
+def test_wrapped_copy_is_joined_for_reading_one_character_for_one():
+    shown = unwrap(WRAPPED)
+    assert len(shown) == len(WRAPPED)  # evidence offsets stay valid
+    first, second = shown.split("\n\n")
+    assert "\n" not in first and first.startswith("KIRKUK") and "airport in Kirkuk" in first
+    assert second == "Casualties:\n- one guard\n- no civilians"  # short lines keep their breaks
+
+
+def test_a_dateline_or_title_on_its_own_line_keeps_its_break():
+    text = "Bombing in Kirkuk\nTwo rockets struck near the airport in Kirkuk late on Tuesday, officials said."
+    assert unwrap(text) == text
+
+
+def test_marks_on_wrapped_copy_cover_the_same_words():
+    start = WRAPPED.index("Kirkuk late")
+    segments = highlight(WRAPPED, [("location", start, start + 6)], words=True)
+    assert "".join(s.text for s in segments) == unwrap(WRAPPED)
+    assert [s.text for s in segments if s.fields] == ["Kirkuk"]
+    assert segments[0].text.endswith("airport in ")  # the joined break reads as a space
+
+
+def test_unwrap_is_linear_on_hostile_text():
+    for text in ("\n" * 200_000, ("x" * 50 + "\n") * 20_000, "a\n\n" * 100_000):
+        started = time.perf_counter()
+        assert len(unwrap(text)) == len(text)
+        assert time.perf_counter() - started < 0.5

@@ -3,14 +3,13 @@ inline script or style the policy refuses) and no page's scripts fail."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings import _tile_origin
 from tests.test_browser import _log_in
+from tests.views.conftest import desk_pages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,65 +19,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.reportViolation(`${location.pathname}: ${e.violatedDirective} refused ${e.blockedURI || "inline"}`);
 });
 """
-
-
-@pytest.fixture
-def desk_world(analyst) -> dict[str, int]:
-    """An article with one incident, an actor and a place: something on every page (set up before
-    the browser starts)."""
-    from incidents.models import Actor, Country, Incident, Location
-    from incidents.services import article_ingest
-
-    iraq, _ = Country.objects.get_or_create(code="IQ", defaults={"name": "Iraq"})
-    article = article_ingest(
-        published=dt.date(2024, 5, 2),
-        text="Gunmen killed two people in Baqubah, Iraq, on Wednesday.",
-        enqueue=False,
-    ).article
-    incident = Incident.objects.create(
-        article=article,
-        start_date=dt.date(2024, 5, 1),
-        country=iraq,
-        location_name="Baqubah",
-        latitude=33.75,
-        longitude=44.64,
-        event_type="Violence against civilians",
-        sub_event_type="Attack",
-        fatalities_best=2,
-    )
-    actor = Actor.objects.create(name="CSP Test Brigade", actor_type="rebel_group", country=iraq)
-    location = Location.objects.create(name="Baqubah", country=iraq, latitude=33.75, longitude=44.64)
-    from incidents.services.feeds import feed_save
-
-    feed = feed_save(url="https://news.example.org/rss.xml", name="Example wire", enabled=False)
-    return {
-        "incident": incident.pk,
-        "article": article.pk,
-        "actor": actor.pk,
-        "location": location.pk,
-        "feed": feed.pk,
-    }
-
-
-def _pages(world: dict[str, int]) -> list[str]:
-    return [
-        "/",
-        "/incidents/",
-        f"/incidents/{world['incident']}/",
-        f"/incidents/{world['incident']}/history/",
-        "/incidents/map/",
-        "/articles/new/",
-        f"/articles/uploaded/?ids={world['article']}",
-        "/articles/",
-        f"/articles/{world['article']}/",
-        "/actors/",
-        f"/actors/{world['actor']}/",
-        "/locations/",
-        f"/locations/{world['location']}/",
-        "/feeds/",
-        f"/feeds/{world['feed']}/",
-        "/api/v1/docs/",
-    ]
 
 
 def _console_error(message, url: str, problems: list[str]) -> None:
@@ -97,7 +37,7 @@ def test_every_desk_page_keeps_to_the_policy(live_server, desk_world, browser_pa
     page.on("console", lambda m: _console_error(m, page.url, problems))
 
     _log_in(page, live_server.url)
-    for path in _pages(desk_world):
+    for path in desk_pages_of(desk_world):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert "default-src 'self'" in response.headers["content-security-policy"], path

@@ -5,12 +5,10 @@ shows what was measured; with SCREENSHOT_DIR set the pages are saved at each wid
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from tests.test_browser import _log_in, _shot
-from tests.views.test_csp_pages import _pages, desk_world  # noqa: F401  (desk_world: a fixture)
+from tests.views.conftest import LONG_PLACES, layout_pages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +25,9 @@ MEASURE = """() => {
   const out = logout ? logout.getBoundingClientRect() : null;
   return {
     scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
+    tablesCut: Array.from(document.querySelectorAll(".table-scroll"))
+      .filter(box => box.scrollWidth > box.clientWidth + 1)
+      .map(box => (box.getAttribute("aria-label") || box.className) + " " + box.scrollWidth + ">" + box.clientWidth),
     logoutInside: out === null || (out.right <= header.right && out.bottom <= header.bottom
                                    && out.left >= header.left && out.top >= header.top),
   };
@@ -41,37 +42,6 @@ AXE_RUN = """async () => {
   }));
 }"""
 
-LONG_PLACES = [
-    ("Al-Muqdadiyah, Diyala Governorate", "Diyala"),
-    ("Jalawla (near the Hamrin mountains)", "Diyala"),
-    ("Tarmiyah district, north of Baghdad", "Baghdad"),
-]
-
-
-@pytest.fixture
-def layout_world(desk_world, analyst) -> dict[str, int]:  # noqa: F811
-    """The desk's page set plus a list that looks like a day's work: long place names and actor
-    names, an assignee, several statuses (the widths that used to push the table off a tablet)."""
-    from incidents.models import Actor, Country, Incident, IncidentActor
-
-    iraq = Country.objects.get(code="IQ")
-    brigade = Actor.objects.get(pk=desk_world["actor"])
-    for day, (place, admin1) in enumerate(LONG_PLACES, start=2):
-        incident = Incident.objects.create(
-            start_date=dt.date(2024, 5, day),
-            end_date=dt.date(2024, 5, day + 1),
-            country=iraq,
-            location_name=place,
-            admin1=admin1,
-            event_type="Explosions/Remote violence",
-            sub_event_type="Remote explosive/landmine/IED",
-            fatalities_best=day,
-            confidence=0.42,
-            assigned_to=analyst,
-        )
-        IncidentActor.objects.create(incident=incident, actor=brigade, role="actor1")
-    return desk_world
-
 
 def _axe_counts(violations: list[dict]) -> dict[str, int]:
     counts = {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
@@ -85,7 +55,8 @@ def _shot_name(path: str, world: dict[str, int]) -> str | None:
     names = {
         "/": "dashboard",
         "/incidents/": "list",
-        f"/incidents/{world['incident']}/": "review",
+        f"/incidents/{world['drafted']}/": "review",
+        f"/articles/{world['wire']}/": "article",
         "/incidents/map/": "map",
         "/articles/": "articles",
         "/feeds/": "feeds",
@@ -103,6 +74,8 @@ def _check_page(page, url: str, width: int, problems: list[str]) -> dict[str, in
     measured = page.evaluate(MEASURE)
     if measured["scrollWidth"] > measured["clientWidth"]:
         problems.append(f"{url} @{width}: scrollWidth {measured['scrollWidth']} > {measured['clientWidth']}")
+    for table in measured["tablesCut"]:  # columns hidden to the right, to be found by scrolling
+        problems.append(f"{url} @{width}: a table scrolls sideways: {table}")
     if not measured["logoutInside"]:
         problems.append(f"{url} @{width}: 'Log out' is outside the header")
     page.add_script_tag(url=AXE_URL)
@@ -115,11 +88,6 @@ def _check_page(page, url: str, width: int, problems: list[str]) -> dict[str, in
     return _axe_counts(violations)
 
 
-def _desk_pages(world: dict[str, int]) -> list[str]:
-    """The CSP test's page list plus the possible-duplicates queue (in the header of every page)."""
-    return [*_pages(world), "/incidents/possible-duplicates/"]
-
-
 def test_every_desk_page_fits_three_widths_with_no_serious_axe_finding(
     live_server, layout_world, browser_page, settings
 ):
@@ -129,7 +97,7 @@ def test_every_desk_page_fits_three_widths_with_no_serious_axe_finding(
     page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
     _log_in(page, live_server.url)
     print()
-    for path in _desk_pages(layout_world):
+    for path in layout_pages_of(layout_world):
         for width in WIDTHS:
             counts = _check_page(page, f"{live_server.url}{path}", width, problems)
             print(f"axe {path} @{width}: " + " ".join(f"{k}={v}" for k, v in counts.items()))
@@ -175,9 +143,9 @@ def test_the_list_gives_places_room_before_the_updated_column(live_server, layou
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         page.goto(f"{live_server.url}/incidents/")
-        places = page.evaluate(CELL_LINES, "#incident-results td.incident-place")
+        places = page.evaluate(CELL_LINES, "#incident-results td.incident-place .place-name")
         updated = page.evaluate(CELL_LINES, "#incident-results td.incident-updated")
-        assert len(places) == len(LONG_PLACES) + 1
+        assert len(places) == len(LONG_PLACES) + 3  # and the wire story's two
         assert max(place["lines"] for place in places) <= 2, (width, places)
         assert updated[0]["width"] < places[0]["width"], (width, updated[0], places[0])
         table = page.locator("#incident-results .table-scroll").bounding_box()
@@ -199,3 +167,34 @@ def test_every_page_names_the_favicon_and_the_browser_finds_it(live_server, brow
     page.goto(f"{live_server.url}/admin/login/")
     page.wait_for_load_state("networkidle")
     assert missing == []
+
+
+# Each actor row's name box and role select, with the width the role's label needs in its font.
+ACTOR_ROWS = """() => Array.from(document.querySelectorAll("#actor-rows .actor-row")).map(row => {
+  const name = row.querySelector("input[type=text]"), role = row.querySelector("select");
+  const probe = document.createElement("span");
+  probe.style.font = getComputedStyle(role).font;
+  probe.style.position = "absolute";
+  probe.textContent = role.options[role.selectedIndex].text;
+  document.body.appendChild(probe);
+  const needed = probe.getBoundingClientRect().width;
+  probe.remove();
+  return {name: name.getBoundingClientRect().width, role: role.getBoundingClientRect().width, needed};
+})"""
+
+
+def test_an_actor_row_shows_the_whole_role_and_a_name_box_one_can_read(
+    live_server, layout_world, browser_page
+):
+    """The role ("Perpetrator (actor 1)") is never cut, and the name keeps room for a name; in a
+    narrow pane the role moves under the name rather than squeezing it."""
+    page = browser_page
+    _log_in(page, live_server.url)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.goto(f"{live_server.url}/incidents/{layout_world['drafted']}/")
+        rows = page.evaluate(ACTOR_ROWS)
+        assert rows, "the drafted incident has actors"
+        for row in rows:
+            assert row["role"] >= row["needed"] + 16, (width, row)  # the label and the arrow
+            assert row["name"] >= 200, (width, row)
