@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from incidents.access import analyst_required, published_only
 from incidents.forms import MAX_FILES_PER_UPLOAD, ArticleUploadForm
 from incidents.models import Article, Incident, IncidentActor
-from incidents.review.highlight import unwrap
+from incidents.plaintext import unwrap
 from incidents.services import ArticleRejected, article_ingest_upload, article_requeue
 from incidents.services.articles import article_set_published
 from incidents.services.batch import articles_ingest_files
