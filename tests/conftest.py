@@ -473,3 +473,15 @@ def add_incidents(api_world):
         return made
 
     return add
+
+
+@pytest.fixture
+def site(settings):
+    """A local news site (pages, feeds, robots.txt) that the safe fetcher may reach: its address is
+    let through the SSRF screen, and robots.txt is honoured as in production."""
+    from tests.support.news_site import NewsSite
+
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_RESPECT_ROBOTS = True
+    with NewsSite() as running:
+        yield running

@@ -6,16 +6,9 @@ import pytest
 
 from incidents.models import Article, Feed
 from incidents.services import article_parse
-from tests.support.news_site import NewsSite, items
+from tests.support.news_site import items
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    with NewsSite() as running:
-        yield running
 
 
 def test_post_a_url_queues_the_page_then_answers_with_its_text_and_metadata(api_client, site, reference_data):

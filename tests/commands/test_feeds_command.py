@@ -8,16 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from incidents.models import Article, Feed
-from tests.support.news_site import NewsSite, items
+from tests.support.news_site import items
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    with NewsSite() as running:
-        yield running
 
 
 def _run(*args: str) -> str:

@@ -11,16 +11,9 @@ from django.utils import timezone
 from incidents.models import Article, Feed, FeedItem
 from incidents.services import article_parse
 from incidents.services.feeds import FeedRefused, feed_poll, feed_save, feeds_dispatch, feeds_with_counts
-from tests.support.news_site import NewsSite, drip, items
+from tests.support.news_site import drip, items
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    with NewsSite() as running:
-        yield running
 
 
 def _feed(url: str, **fields) -> Feed:

@@ -16,14 +16,6 @@ from tests.support.news_site import Item, NewsSite, drip, items, story
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    settings.FETCH_RESPECT_ROBOTS = True
-    with NewsSite() as running:
-        yield running
-
-
 def _page(site: NewsSite, n: int = 1, **item_fields) -> str:
     item = items(n, 1)[0]
     for name, value in item_fields.items():

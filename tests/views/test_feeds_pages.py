@@ -10,16 +10,9 @@ import pytest
 from incidents.models import Article, Feed
 from incidents.services import article_parse
 from incidents.services.feeds import feed_poll, feed_save
-from tests.support.news_site import NewsSite, items
+from tests.support.news_site import items
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def site(settings):
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    with NewsSite() as running:
-        yield running
 
 
 def test_upload_page_imports_a_url_alone(analyst_client, site, reference_data):
