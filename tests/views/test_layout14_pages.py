@@ -1,7 +1,8 @@
 """Every desk page holds at a laptop's and a tablet's width (1366, 1024, 820 px): nothing runs off
 the screen sideways, the header keeps "Log out" inside itself, and axe-core finds no serious or
 critical accessibility problem. The figures (overflow, axe counts per impact) are printed, so a run
-shows what was measured; with SCREENSHOT_DIR set the pages are saved at each width."""
+shows what was measured; with SCREENSHOT_DIR set the pages are saved at each width. Every box reads
+at the size of its label, and no table hides columns off to the right."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ MEASURE = """() => {
   const out = logout ? logout.getBoundingClientRect() : null;
   return {
     scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
+    smallBoxes: Array.from(document.querySelectorAll("label[for]")).flatMap(label => {
+      const box = document.getElementById(label.htmlFor);
+      if (!box || box.type === "checkbox" || box.type === "radio" || !box.getClientRects().length) return [];
+      const size = el => parseFloat(getComputedStyle(el).fontSize);
+      return size(box) < 0.9 * size(label) ? [box.id + " " + size(box) + "px < label " + size(label) + "px"] : [];
+    }),
     tablesCut: Array.from(document.querySelectorAll(".table-scroll"))
       .filter(box => box.scrollWidth > box.clientWidth + 1)
       .map(box => (box.getAttribute("aria-label") || box.className) + " " + box.scrollWidth + ">" + box.clientWidth),
@@ -74,6 +81,8 @@ def _check_page(page, url: str, width: int, problems: list[str]) -> dict[str, in
     measured = page.evaluate(MEASURE)
     if measured["scrollWidth"] > measured["clientWidth"]:
         problems.append(f"{url} @{width}: scrollWidth {measured['scrollWidth']} > {measured['clientWidth']}")
+    for box in measured["smallBoxes"]:  # a box whose text is smaller than its label's
+        problems.append(f"{url} @{width}: small text in {box}")
     for table in measured["tablesCut"]:  # columns hidden to the right, to be found by scrolling
         problems.append(f"{url} @{width}: a table scrolls sideways: {table}")
     if not measured["logoutInside"]:
