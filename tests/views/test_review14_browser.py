@@ -147,6 +147,21 @@ def test_r_asks_first_and_the_rejection_can_be_undone(live_server, world, browse
     assert not errors, errors
 
 
+def test_a_late_close_of_the_last_ask_does_not_swallow_the_next(live_server, world, browser_page):
+    """The dialog's "close" comes as a task after it shuts: after a quick Escape and "r" it can
+    arrive while the new ask is open. It must leave the new ask alone, so Enter still rejects."""
+    page = browser_page
+    errors = _open(page, live_server.url, world["draft"])
+    page.locator("h1").click()
+    page.keyboard.press("r")
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    page.evaluate("() => document.getElementById('confirm-dialog').dispatchEvent(new Event('close'))")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/incidents/{world['waiting']}/?rejected={world['draft']}")
+    assert not errors, errors
+
+
 def test_merge_asks_first_and_offers_undo(live_server, world, browser_page):
     page = browser_page
     base = live_server.url

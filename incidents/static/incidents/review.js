@@ -248,6 +248,7 @@
   /* ---- reject and merge ask first (a <dialog>: Enter confirms, Escape cancels) ---- */
   var dialog = document.getElementById("confirm-dialog");
   var confirmed = null;
+  var asking = null; /* the button whose action the open dialog asks about */
   if (dialog && dialog.showModal) {
     form.addEventListener("submit", function (e) {
       var button = e.submitter;
@@ -257,13 +258,19 @@
       e.preventDefault();
       document.getElementById("confirm-text").textContent = ask.replace("{id}", dupInput ? dupInput.value.trim().replace(/^#/, "") : "");
       dialog.returnValue = "";
+      asking = button;
       dialog.showModal();
       document.getElementById("confirm-yes").focus();
-      dialog.addEventListener("close", function () {
-        if (dialog.returnValue !== "yes") return;
-        confirmed = button;
-        form.requestSubmit(button);
-      }, { once: true });
+    });
+    /* One listener for every ask. "close" is fired as a task after the dialog shuts: a quick Escape
+       then "r" can bring the last ask's close while the new ask is open; it is ignored. */
+    dialog.addEventListener("close", function () {
+      if (dialog.open) return;
+      var button = asking;
+      asking = null;
+      if (!button || dialog.returnValue !== "yes") return;
+      confirmed = button;
+      form.requestSubmit(button);
     });
   }
 
