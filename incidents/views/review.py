@@ -241,8 +241,7 @@ def _act(request: HttpRequest, incident: Incident) -> HttpResponse:
     seen = posted_version(request.POST)
     if action == "reject":
         services.incident_review(incident, "reject", user=request.user, expected_version=seen)
-        messages.success(request, f"Incident {incident.pk} rejected.")
-        return _after_reject(incident)
+        return _after_reject(incident)  # the next page says so, in its Undo offer
     if action == "unreject":
         return _undo_reject(request, incident, seen)
     if action == "duplicate":
