@@ -68,10 +68,14 @@ def _neighbour_draft(pk: int, *, after: bool) -> int | None:
     return drafts.values_list("pk", flat=True).first()
 
 
+def _oldest_waiting(incident: Incident) -> int | None:
+    """The oldest draft still waiting for review, other than `incident`."""
+    return review_queue().exclude(pk=incident.pk).order_by("pk").values_list("pk", flat=True).first()
+
+
 def _after_reject(incident: Incident):
     """On to the oldest draft still waiting (else back to the rejected one), with the Undo offer."""
-    waiting = review_queue().exclude(pk=incident.pk).order_by("pk")
-    next_pk = waiting.values_list("pk", flat=True).first() or incident.pk
+    next_pk = _oldest_waiting(incident) or incident.pk
     return redirect(f"{reverse('incidents:incident_review', args=[next_pk])}?rejected={incident.pk}")
 
 
@@ -121,8 +125,7 @@ def _say_place(request: HttpRequest, incident: Incident, before: str) -> None:
 
 def _after_review(incident: Incident):
     """The oldest draft still waiting, else the incident's article, else the list."""
-    waiting = review_queue().exclude(pk=incident.pk).order_by("pk")
-    next_pk = waiting.values_list("pk", flat=True).first()
+    next_pk = _oldest_waiting(incident)
     if next_pk is not None:
         return redirect("incidents:incident_review", pk=next_pk)
     if incident.article_id:
